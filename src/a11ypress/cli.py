@@ -1,0 +1,217 @@
+"""Command line: a thin click layer over the library.
+
+Results go to stdout; diagnostics and progress go to stderr.
+
+Exit codes:
+  0  success
+  1  at least one input could not be converted (the others were)
+  2  usage error (bad option, no such file)
+  3  ``--strict`` and warnings were reported
+  4  a system dependency is missing
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from a11ypress import __version__
+from a11ypress.components import Vocabulary, load_vocabulary
+from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
+from a11ypress.document import Loaded, load
+from a11ypress.export import ExportOptions, formats
+from a11ypress.model import Block, Heading
+from a11ypress.serialize import to_json
+from a11ypress.transforms.text import plain_text
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
+
+
+class Reporter:
+    """Prints diagnostics to stderr and remembers the worst."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.errors = 0
+        self.warnings = 0
+
+    def report(self, diags: Sequence[Diagnostic]) -> None:
+        """Print diagnostics (info only when not quiet)."""
+        for d in diags:
+            if d.severity is Severity.ERROR:
+                self.errors += 1
+            elif d.severity is Severity.WARNING:
+                self.warnings += 1
+            elif self.quiet:
+                continue
+            click.echo(d.format(), err=True)
+
+    def exit_code(self, failed: int, strict: bool) -> int:
+        """Exit code for the run."""
+        if failed:
+            return EXIT_FAILED
+        if strict and self.warnings:
+            return EXIT_STRICT
+        return EXIT_OK
+
+
+def _vocab(path: Path | None) -> Vocabulary:
+    try:
+        return load_vocabulary(path)
+    except InputError as exc:
+        raise click.UsageError(exc.diagnostic.format()) from exc
+
+
+def _load(path: Path, vocab: Vocabulary, lang: str, rep: Reporter) -> Loaded | None:
+    try:
+        loaded = load(path, vocab=vocab, lang=lang)
+    except InputError as exc:
+        rep.report([exc.diagnostic])
+        return None
+    rep.report(loaded.diagnostics)
+    return None if loaded.failed else loaded
+
+
+_components_opt = click.option(
+    "--components", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="YAML file mapping component names to roles (extends the built-in vocabulary).")
+_lang_opt = click.option("--lang", default="en", show_default=True, metavar="TAG",
+                         help="Language when the front matter gives none (BCP 47).")
+_quiet_opt = click.option("-q", "--quiet", is_flag=True, help="Hide info-level diagnostics.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="a11ypress")
+def main() -> None:
+    """Turn MDC (Nuxt Content) articles into accessible EPUB 3, tagged PDF and audio.
+
+    Exit codes: 0 success; 1 an input could not be converted; 2 usage error;
+    3 warnings under --strict; 4 a system dependency is missing.
+    """
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--outline", is_flag=True, help="Print only the heading tree.")
+@click.option("--positions", is_flag=True, help="Include source line numbers.")
+@_components_opt
+@_lang_opt
+@_quiet_opt
+def inspect(file: Path, outline: bool, positions: bool, components: Path | None, lang: str,
+            quiet: bool) -> None:
+    """Print the document model of FILE as JSON on stdout."""
+    rep = Reporter(quiet)
+    try:
+        loaded = load(file, vocab=_vocab(components), lang=lang)
+    except InputError as exc:
+        rep.report([exc.diagnostic])
+        sys.exit(EXIT_FAILED)
+    rep.report(loaded.diagnostics)
+    if outline:
+        click.echo(to_json(_outline(loaded.document.children)))
+    else:
+        click.echo(to_json(loaded.document, positions=positions))
+    sys.exit(EXIT_FAILED if loaded.failed else EXIT_OK)
+
+
+def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
+    """Nested heading tree: [{"level", "text", "id", "children"}]."""
+    root: list[dict[str, object]] = []
+    stack: list[tuple[int, list[dict[str, object]]]] = [(0, root)]
+    for b in blocks:
+        if not isinstance(b, Heading):
+            continue
+        node: dict[str, object] = {"level": b.level, "text": plain_text(b), "id": b.id,
+                                   "children": []}
+        while stack[-1][0] >= b.level:
+            stack.pop()
+        stack[-1][1].append(node)
+        kids = node["children"]
+        assert isinstance(kids, list)
+        stack.append((b.level, kids))
+    return root
+
+
+def _formats(value: str) -> list[str]:
+    known = formats()
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    bad = [n for n in names if n not in known]
+    if bad or not names:
+        raise click.BadParameter(
+            f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(known)}")
+    return names
+
+
+def _unique_name(stem: str, used: set[str]) -> str:
+    name, n = stem, 2
+    while name in used:
+        name, n = f"{stem}-{n}", n + 1
+    used.add(name)
+    return name
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", default="epub", show_default=True, metavar="FORMATS",
+              help="Comma-separated output formats: " + ", ".join(formats()) + ".")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Output folder.")
+@click.option("--assets", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder that site-absolute image paths (/images/x.webp) resolve against.")
+@click.option("--style", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Stylesheet to use instead of the built-in one.")
+@click.option("--strict", is_flag=True, help="Exit with 3 when any warning was reported.")
+@_components_opt
+@_lang_opt
+@_quiet_opt
+def build(files: tuple[Path, ...], to: str, out_dir: Path, assets: Path | None,
+          style: Path | None, strict: bool, components: Path | None, lang: str,
+          quiet: bool) -> None:
+    """Convert FILES into accessible outputs in the output folder.
+
+    One broken article does not stop the others; every output is written
+    atomically, and an input file is never overwritten.
+    """
+    names = _formats(to)
+    table = formats()
+    vocab = _vocab(components)
+    rep = Reporter(quiet)
+    failed = 0
+    used: set[str] = set()
+    inputs = {f.resolve() for f in files}
+    with click.progressbar(files, label="Converting", file=sys.stderr,
+                           item_show_func=lambda p: str(p) if p else None) as bar:
+        for path in bar:
+            loaded = _load(path, vocab, lang, rep)
+            if loaded is None:
+                failed += 1
+                continue
+            stem = _unique_name(path.stem, used)
+            options = ExportOptions(assets=assets, style=style, sources=(path,))
+            for name in names:
+                ext, exporter = table[name]
+                target = out_dir / (stem + ext)
+                if target.resolve() in inputs:
+                    rep.report([Diagnostic("would-overwrite-input",
+                                           f"refusing to overwrite input {target}",
+                                           Severity.ERROR, str(path))])
+                    failed += 1
+                    continue
+                sink = DiagnosticSink(str(path))
+                try:
+                    exporter(loaded.document, target, options, sink)
+                except InputError as exc:
+                    sink.items.append(exc.diagnostic)
+                    failed += 1
+                except OSError as exc:
+                    sink.add("write-failed", f"cannot write {target}: {exc.strerror or exc}",
+                             None, Severity.ERROR)
+                    failed += 1
+                else:
+                    click.echo(str(target))
+                rep.report(sink.items)
+    sys.exit(rep.exit_code(failed, strict))

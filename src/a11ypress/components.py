@@ -1,0 +1,99 @@
+"""Component vocabulary: MDC component name -> model role.
+
+The built-in vocabulary lives in ``data/components.yaml``; users extend or
+override it with a YAML file of the same shape (``--components FILE``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+from a11ypress.diagnostics import Diagnostic, InputError, Severity
+from a11ypress.mdc.props import kebab
+from a11ypress.mdc.yamlsafe import YamlProblem, load_mapping
+
+#: Roles a component may have.
+ROLES = frozenset(
+    {"heading", "paragraph", "image", "metadata", "callout", "code-group", "link-card",
+     "container", "ignore"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """What a component means."""
+
+    role: str
+    """One of :data:`ROLES`."""
+    level: int = 2
+    """Heading level (role ``heading``)."""
+    label: str | None = None
+    """Visible label (role ``callout``)."""
+    src: str = "src"
+    """Prop holding the image source (role ``image``)."""
+    alt: str = "alt"
+    """Prop holding the alt text (role ``image``)."""
+    caption: str = "caption"
+    """Prop holding the caption (role ``image``)."""
+    url: str = "to"
+    """Prop holding the link target (role ``link-card``)."""
+    title: str = "title"
+    """Prop holding the title (roles ``link-card``, ``callout``)."""
+
+
+Vocabulary = dict[str, Role]
+"""Component name (kebab-case) -> role."""
+
+
+def _parse(data: dict[str, object], source: str) -> Vocabulary:
+    """Validate a vocabulary mapping; raise InputError naming ``source``."""
+    names = {f.name for f in fields(Role)}
+    vocab: Vocabulary = {}
+    for name, spec in data.items():
+        if isinstance(spec, str):
+            spec = {"role": spec}
+        if not isinstance(spec, dict) or spec.get("role") not in ROLES:
+            raise InputError(Diagnostic(
+                "bad-vocabulary",
+                f"component {name!r}: expected a mapping with role one of {sorted(ROLES)}",
+                Severity.ERROR, source))
+        unknown = set(spec) - names
+        if unknown:
+            raise InputError(Diagnostic(
+                "bad-vocabulary", f"component {name!r}: unknown keys {sorted(unknown)}",
+                Severity.ERROR, source))
+        try:
+            vocab[kebab(str(name))] = Role(**{str(k): v for k, v in spec.items()})  # type: ignore[arg-type]
+        except TypeError as exc:
+            raise InputError(Diagnostic("bad-vocabulary", f"component {name!r}: {exc}",
+                                        Severity.ERROR, source)) from exc
+    return vocab
+
+
+def builtin_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with a11ypress."""
+    text = resources.files("a11ypress").joinpath("data/components.yaml").read_text("utf-8")
+    data = load_mapping(text)
+    assert not isinstance(data, YamlProblem), data
+    return _parse(dict(data), "builtin components.yaml")
+
+
+def load_vocabulary(path: Path | None) -> Vocabulary:
+    """Built-in vocabulary, extended/overridden by the YAML file at ``path``."""
+    vocab = builtin_vocabulary()
+    if path is None:
+        return vocab
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise InputError(Diagnostic("bad-vocabulary", f"cannot read: {exc.strerror}",
+                                    Severity.ERROR, str(path))) from exc
+    data = load_mapping(text)
+    if isinstance(data, YamlProblem):
+        raise InputError(Diagnostic(
+            "bad-vocabulary", data.message, Severity.ERROR, str(path),
+            None if data.line is None else data.line + 1))
+    vocab.update(_parse(dict(data), str(path)))
+    return vocab

@@ -1,0 +1,69 @@
+"""Loading articles: file -> parsed, resolved :class:`~a11ypress.model.Document`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from a11ypress.components import Vocabulary, builtin_vocabulary
+from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
+from a11ypress.mdc import parse_mdc
+from a11ypress.model import Document
+from a11ypress.transforms.resolve import resolve
+
+#: Largest article accepted, in bytes.
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A parsed article and what was found wrong with it."""
+
+    document: Document
+    """The resolved model."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems, in source order of discovery."""
+
+    @property
+    def failed(self) -> bool:
+        """True when an error-level diagnostic makes the article unusable."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def parse_text(
+    text: str,
+    path: str | None = None,
+    *,
+    vocab: Vocabulary | None = None,
+    lang: str = "en",
+) -> Loaded:
+    """Parse MDC text into a resolved document. Never raises."""
+    raw = parse_mdc(text, path)
+    sink = DiagnosticSink(path, list(raw.diagnostics))
+    doc = resolve(raw, vocab if vocab is not None else builtin_vocabulary(), path=path,
+                  default_lang=lang, sink=sink)
+    return Loaded(doc, tuple(sink.items))
+
+
+def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Loaded:
+    """Read and parse an article file.
+
+    Raises :class:`InputError` when the file cannot be read or is not UTF-8 text.
+    """
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise InputError(Diagnostic("too-large", f"article is {size} bytes; the limit is "
+                                        f"{MAX_ARTICLE_BYTES}", Severity.ERROR, name))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Diagnostic("unreadable", f"cannot read: {exc.strerror or exc}",
+                                    Severity.ERROR, name)) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(Diagnostic("not-utf8", f"not UTF-8 text (byte {exc.start})",
+                                    Severity.ERROR, name, line)) from exc
+    return parse_text(text, name, vocab=vocab, lang=lang)

@@ -1,0 +1,39 @@
+"""Exporters: each takes the model (and options) and writes one file atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from a11ypress.diagnostics import DiagnosticSink
+from a11ypress.fsutil import atomic_write
+from a11ypress.model import Document
+from a11ypress.serialize import to_json
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """Options shared by exporters."""
+
+    assets: Path | None = None
+    """Folder that site-absolute image paths (``/x.webp``) resolve against."""
+    style: Path | None = None
+    """User stylesheet replacing the built-in one."""
+    sources: tuple[Path, ...] = field(default=())
+    """Source files of the document (for resolving relative image paths)."""
+
+
+Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]
+"""Writes ``Document`` to the given path; problems go to the sink."""
+
+
+def export_json(doc: Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
+    """The model as JSON (what ``a11ypress inspect`` prints)."""
+    atomic_write(out, (to_json(doc) + "\n").encode("utf-8"))
+
+
+def formats() -> dict[str, tuple[str, Exporter]]:
+    """Available output formats: name -> (file extension, exporter)."""
+    table: dict[str, tuple[str, Exporter]] = {"json": (".json", export_json)}
+    return table

@@ -1,0 +1,1 @@
+"""Model -> model steps: component resolution, metadata, ids, digests."""
