@@ -76,10 +76,17 @@ def _load(path: Path, vocab: Vocabulary, lang: str, rep: Reporter) -> Loaded | N
 
 
 _components_opt = click.option(
-    "--components", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="YAML file mapping component names to roles (extends the built-in vocabulary).")
-_lang_opt = click.option("--lang", default="en", show_default=True, metavar="TAG",
-                         help="Language when the front matter gives none (BCP 47).")
+    "--components",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="YAML file mapping component names to roles (extends the built-in vocabulary).",
+)
+_lang_opt = click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="TAG",
+    help="Language when the front matter gives none (BCP 47).",
+)
 _quiet_opt = click.option("-q", "--quiet", is_flag=True, help="Hide info-level diagnostics.")
 
 
@@ -100,8 +107,9 @@ def main() -> None:
 @_components_opt
 @_lang_opt
 @_quiet_opt
-def inspect(file: Path, outline: bool, positions: bool, components: Path | None, lang: str,
-            quiet: bool) -> None:
+def inspect(
+    file: Path, outline: bool, positions: bool, components: Path | None, lang: str, quiet: bool
+) -> None:
     """Print the document model of FILE as JSON on stdout."""
     rep = Reporter(quiet)
     try:
@@ -124,8 +132,12 @@ def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
     for b in blocks:
         if not isinstance(b, Heading):
             continue
-        node: dict[str, object] = {"level": b.level, "text": plain_text(b), "id": b.id,
-                                   "children": []}
+        node: dict[str, object] = {
+            "level": b.level,
+            "text": plain_text(b),
+            "id": b.id,
+            "children": [],
+        }
         while stack[-1][0] >= b.level:
             stack.pop()
         stack[-1][1].append(node)
@@ -141,7 +153,8 @@ def _formats(value: str) -> list[str]:
     bad = [n for n in names if n not in known]
     if bad or not names:
         raise click.BadParameter(
-            f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(known)}")
+            f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(known)}"
+        )
     return names
 
 
@@ -154,23 +167,49 @@ def _unique_name(stem: str, used: set[str]) -> str:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", "to", default="epub", show_default=True, metavar="FORMATS",
-              help="Comma-separated output formats: " + ", ".join(formats()) + ".")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True, help="Output folder.")
-@click.option("--assets", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder that site-absolute image paths (/images/x.webp) resolve against.")
-@click.option("--style", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Stylesheet to use instead of the built-in one.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--to",
+    "to",
+    default="epub",
+    show_default=True,
+    metavar="FORMATS",
+    help="Comma-separated output formats: " + ", ".join(formats()) + ".",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--assets",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder that site-absolute image paths (/images/x.webp) resolve against.",
+)
+@click.option(
+    "--style",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Stylesheet to use instead of the built-in one.",
+)
 @click.option("--strict", is_flag=True, help="Exit with 3 when any warning was reported.")
 @_components_opt
 @_lang_opt
 @_quiet_opt
-def build(files: tuple[Path, ...], to: str, out_dir: Path, assets: Path | None,
-          style: Path | None, strict: bool, components: Path | None, lang: str,
-          quiet: bool) -> None:
+def build(
+    files: tuple[Path, ...],
+    to: str,
+    out_dir: Path,
+    assets: Path | None,
+    style: Path | None,
+    strict: bool,
+    components: Path | None,
+    lang: str,
+    quiet: bool,
+) -> None:
     """Convert FILES into accessible outputs in the output folder.
 
     One broken article does not stop the others; every output is written
@@ -183,8 +222,9 @@ def build(files: tuple[Path, ...], to: str, out_dir: Path, assets: Path | None,
     failed = 0
     used: set[str] = set()
     inputs = {f.resolve() for f in files}
-    with click.progressbar(files, label="Converting", file=sys.stderr,
-                           item_show_func=lambda p: str(p) if p else None) as bar:
+    with click.progressbar(
+        files, label="Converting", file=sys.stderr, item_show_func=lambda p: str(p) if p else None
+    ) as bar:
         for path in bar:
             loaded = _load(path, vocab, lang, rep)
             if loaded is None:
@@ -196,9 +236,16 @@ def build(files: tuple[Path, ...], to: str, out_dir: Path, assets: Path | None,
                 ext, exporter = table[name]
                 target = out_dir / (stem + ext)
                 if target.resolve() in inputs:
-                    rep.report([Diagnostic("would-overwrite-input",
-                                           f"refusing to overwrite input {target}",
-                                           Severity.ERROR, str(path))])
+                    rep.report(
+                        [
+                            Diagnostic(
+                                "would-overwrite-input",
+                                f"refusing to overwrite input {target}",
+                                Severity.ERROR,
+                                str(path),
+                            )
+                        ]
+                    )
                     failed += 1
                     continue
                 sink = DiagnosticSink(str(path))
@@ -208,8 +255,12 @@ def build(files: tuple[Path, ...], to: str, out_dir: Path, assets: Path | None,
                     sink.items.append(exc.diagnostic)
                     failed += 1
                 except OSError as exc:
-                    sink.add("write-failed", f"cannot write {target}: {exc.strerror or exc}",
-                             None, Severity.ERROR)
+                    sink.add(
+                        "write-failed",
+                        f"cannot write {target}: {exc.strerror or exc}",
+                        None,
+                        Severity.ERROR,
+                    )
                     failed += 1
                 else:
                     click.echo(str(target))

@@ -7,6 +7,7 @@ override it with a YAML file of the same shape (``--components FILE``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -16,8 +17,17 @@ from a11ypress.mdc.yamlsafe import YamlProblem, load_mapping
 
 #: Roles a component may have.
 ROLES = frozenset(
-    {"heading", "paragraph", "image", "metadata", "callout", "code-group", "link-card",
-     "container", "ignore"}
+    {
+        "heading",
+        "paragraph",
+        "image",
+        "metadata",
+        "callout",
+        "code-group",
+        "link-card",
+        "container",
+        "ignore",
+    }
 )
 
 
@@ -55,25 +65,40 @@ def _parse(data: dict[str, object], source: str) -> Vocabulary:
         if isinstance(spec, str):
             spec = {"role": spec}
         if not isinstance(spec, dict) or spec.get("role") not in ROLES:
-            raise InputError(Diagnostic(
-                "bad-vocabulary",
-                f"component {name!r}: expected a mapping with role one of {sorted(ROLES)}",
-                Severity.ERROR, source))
+            raise InputError(
+                Diagnostic(
+                    "bad-vocabulary",
+                    f"component {name!r}: expected a mapping with role one of {sorted(ROLES)}",
+                    Severity.ERROR,
+                    source,
+                )
+            )
         unknown = set(spec) - names
         if unknown:
-            raise InputError(Diagnostic(
-                "bad-vocabulary", f"component {name!r}: unknown keys {sorted(unknown)}",
-                Severity.ERROR, source))
+            raise InputError(
+                Diagnostic(
+                    "bad-vocabulary",
+                    f"component {name!r}: unknown keys {sorted(unknown)}",
+                    Severity.ERROR,
+                    source,
+                )
+            )
         try:
-            vocab[kebab(str(name))] = Role(**{str(k): v for k, v in spec.items()})  # type: ignore[arg-type]
+            vocab[kebab(str(name))] = Role(**{str(k): v for k, v in spec.items()})
         except TypeError as exc:
-            raise InputError(Diagnostic("bad-vocabulary", f"component {name!r}: {exc}",
-                                        Severity.ERROR, source)) from exc
+            raise InputError(
+                Diagnostic("bad-vocabulary", f"component {name!r}: {exc}", Severity.ERROR, source)
+            ) from exc
     return vocab
 
 
 def builtin_vocabulary() -> Vocabulary:
-    """The vocabulary shipped with a11ypress."""
+    """The vocabulary shipped with a11ypress (a fresh copy each call)."""
+    return dict(_builtin())
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Vocabulary:
     text = resources.files("a11ypress").joinpath("data/components.yaml").read_text("utf-8")
     data = load_mapping(text)
     assert not isinstance(data, YamlProblem), data
@@ -88,12 +113,19 @@ def load_vocabulary(path: Path | None) -> Vocabulary:
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
-        raise InputError(Diagnostic("bad-vocabulary", f"cannot read: {exc.strerror}",
-                                    Severity.ERROR, str(path))) from exc
+        raise InputError(
+            Diagnostic("bad-vocabulary", f"cannot read: {exc.strerror}", Severity.ERROR, str(path))
+        ) from exc
     data = load_mapping(text)
     if isinstance(data, YamlProblem):
-        raise InputError(Diagnostic(
-            "bad-vocabulary", data.message, Severity.ERROR, str(path),
-            None if data.line is None else data.line + 1))
+        raise InputError(
+            Diagnostic(
+                "bad-vocabulary",
+                data.message,
+                Severity.ERROR,
+                str(path),
+                None if data.line is None else data.line + 1,
+            )
+        )
     vocab.update(_parse(dict(data), str(path)))
     return vocab

@@ -40,8 +40,13 @@ def parse_text(
     """Parse MDC text into a resolved document. Never raises."""
     raw = parse_mdc(text, path)
     sink = DiagnosticSink(path, list(raw.diagnostics))
-    doc = resolve(raw, vocab if vocab is not None else builtin_vocabulary(), path=path,
-                  default_lang=lang, sink=sink)
+    doc = resolve(
+        raw,
+        vocab if vocab is not None else builtin_vocabulary(),
+        path=path,
+        default_lang=lang,
+        sink=sink,
+    )
     return Loaded(doc, tuple(sink.items))
 
 
@@ -54,16 +59,24 @@ def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Lo
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
-            raise InputError(Diagnostic("too-large", f"article is {size} bytes; the limit is "
-                                        f"{MAX_ARTICLE_BYTES}", Severity.ERROR, name))
+            raise InputError(
+                Diagnostic(
+                    "too-large",
+                    f"article is {size} bytes; the limit is {MAX_ARTICLE_BYTES}",
+                    Severity.ERROR,
+                    name,
+                )
+            )
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(Diagnostic("unreadable", f"cannot read: {exc.strerror or exc}",
-                                    Severity.ERROR, name)) from exc
+        raise InputError(
+            Diagnostic("unreadable", f"cannot read: {exc.strerror or exc}", Severity.ERROR, name)
+        ) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(Diagnostic("not-utf8", f"not UTF-8 text (byte {exc.start})",
-                                    Severity.ERROR, name, line)) from exc
+        raise InputError(
+            Diagnostic("not-utf8", f"not UTF-8 text (byte {exc.start})", Severity.ERROR, name, line)
+        ) from exc
     return parse_text(text, name, vocab=vocab, lang=lang)

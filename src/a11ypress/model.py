@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 #: A prop value as it came from MDC props or YAML: JSON-like data.
-PropValue: TypeAlias = "str | int | float | bool | None | list[PropValue] | dict[str, PropValue]"
+PropValue: TypeAlias = "str | int | float | bool | list[PropValue] | dict[str, PropValue] | None"
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,8 +68,12 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
     body = text
     if fm is not None:
         if fm.problem is not None:
-            sink.add("bad-front-matter", f"front matter ignored: {fm.problem.message}",
-                     fm.problem.line or 1, Severity.ERROR)
+            sink.add(
+                "bad-front-matter",
+                f"front matter ignored: {fm.problem.message}",
+                fm.problem.line or 1,
+                Severity.ERROR,
+            )
         data = fm.data
         # Keep line numbers: blank out the front matter lines.
         cut = _nth_newline(text, fm.lines)
@@ -79,9 +83,15 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
     try:
         tokens = md.parse(body, env)
     except RecursionError:
-        sink.add("too-deep", "the article nests too deeply to parse; kept as plain text",
-                 None, Severity.ERROR)
-        paras = tuple(m.Paragraph(children=(m.Text(text=p),)) for p in body.split("\n\n") if p.strip())
+        sink.add(
+            "too-deep",
+            "the article nests too deeply to parse; kept as plain text",
+            None,
+            Severity.ERROR,
+        )
+        paras = tuple(
+            m.Paragraph(children=(m.Text(text=p),)) for p in body.split("\n\n") if p.strip()
+        )
         return RawDocument(data, paras, (), tuple(sink.items))
     conv = TokenConverter(data, sink)
     conv.inline_text_parser = lambda s: _parse_inline(md, s, env)

@@ -286,7 +286,7 @@ def _tokenize_range(state: StateBlock, start: int, end: int) -> None:
         return
     widths = [state.sCount[n] for n in range(start, end) if not state.isEmpty(n)]
     old = (state.parentType, state.lineMax, state.blkIndent, state.line)
-    state.parentType = "mdc"  # type: ignore[assignment]
+    state.parentType = "mdc"
     state.lineMax = end
     state.blkIndent = max(old[2], min(widths, default=old[2]))
     state.md.block.tokenize(state, start, end)

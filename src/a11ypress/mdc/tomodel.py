@@ -23,9 +23,7 @@ def props_to_attrs(props: dict[str, PropValue], *, skip: tuple[str, ...] = ()) -
     """Turn MDC props on a native element into :class:`~a11ypress.model.Attrs`."""
     ident = props.get("id")
     cls = props.get("class")
-    other = tuple(
-        (k, _prop_text(v)) for k, v in props.items() if k not in ("id", "class", *skip)
-    )
+    other = tuple((k, _prop_text(v)) for k, v in props.items() if k not in ("id", "class", *skip))
     attrs = m.Attrs(
         id=str(ident) if ident is not None else None,
         classes=tuple(str(cls).split()) if cls else (),
@@ -96,11 +94,11 @@ class TokenConverter:
                 out.append(m.HtmlBlock(html=tok.content, pos=self.pos(tok)))
                 i += 1
             elif t == "table_open":
-                block, i = self._table(toks, i)
-                out.append(block)
+                table, i = self._table(toks, i)
+                out.append(table)
             elif t == "mdc_block_open":
-                block, i = self._component(toks, i)
-                out.append(block)
+                comp, i = self._component(toks, i)
+                out.append(comp)
             elif t == "footnote_block_open":
                 i = self._footnotes(toks, i + 1)
             else:
@@ -382,7 +380,10 @@ class TokenConverter:
         elif isinstance(prev, m.InlineComponent):
             merged = {**prev.props, **props}
             out[-1] = m.InlineComponent(
-                name=prev.name, props=merged, children=prev.children, lang=lang_s or prev.lang,
+                name=prev.name,
+                props=merged,
+                children=prev.children,
+                lang=lang_s or prev.lang,
                 pos=prev.pos,
             )
         else:
@@ -399,10 +400,11 @@ class TokenConverter:
             return d[1:-1]
         if d:
             return d
+        where = self.pos(block) if block is not None else None
         self.sink.add(
             "unresolved-binding",
             f"binding {{{{ {expr} }}}} has no value in the front matter; left empty",
-            self.pos(block).line if block is not None and block.map else None,
+            where.line if where else None,
             Severity.INFO,
         )
         return ""

@@ -32,7 +32,9 @@ def load_mapping(text: str) -> dict[str, PropValue] | YamlProblem:
     result is plain JSON-like data (dates become ISO strings).
     """
     if len(text) > MAX_YAML_CHARS:
-        return YamlProblem(f"YAML block is too large ({len(text)} characters, limit {MAX_YAML_CHARS})")
+        return YamlProblem(
+            f"YAML block is too large ({len(text)} characters, limit {MAX_YAML_CHARS})"
+        )
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -48,8 +50,10 @@ def load_mapping(text: str) -> dict[str, PropValue] | YamlProblem:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
+        # The context mark points at what was left open (a bracket, a quote);
+        # the problem mark is often the end of the text.
+        mark = exc.context_mark or exc.problem_mark
+        problem = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
         return YamlProblem(f"invalid YAML: {problem}", mark.line if mark else None)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         return YamlProblem(f"invalid YAML: {exc}")

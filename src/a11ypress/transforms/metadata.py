@@ -12,9 +12,28 @@ from .text import plain_text
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 #: Front matter keys that become Metadata fields (the rest go to ``extra``).
-_USED = frozenset({"title", "description", "date", "authors", "author", "lang", "language",
-                   "locale", "tags", "keywords", "category", "categories", "image", "cover",
-                   "url", "canonical", "seo", "head"})
+_USED = frozenset(
+    {
+        "title",
+        "description",
+        "date",
+        "authors",
+        "author",
+        "lang",
+        "language",
+        "locale",
+        "tags",
+        "keywords",
+        "category",
+        "categories",
+        "image",
+        "cover",
+        "url",
+        "canonical",
+        "seo",
+        "head",
+    }
+)
 
 
 def _str(v: PropValue) -> str:
@@ -48,9 +67,12 @@ def _image(v: PropValue, alt_fallback: PropValue = None) -> m.Image | None:
         alt = _str(alt_fallback)
         return m.Image(src=v.strip(), alt=alt, alt_missing=not alt)
     if isinstance(v, dict) and _str(v.get("src") or v.get("url")):
-        alt = v.get("alt", alt_fallback)
-        return m.Image(src=_str(v.get("src") or v.get("url")), alt=_str(alt),
-                       alt_missing=not isinstance(alt, str))
+        given = v.get("alt", alt_fallback)
+        return m.Image(
+            src=_str(v.get("src") or v.get("url")),
+            alt=_str(given),
+            alt_missing=not isinstance(given, str),
+        )
     return None
 
 
@@ -75,10 +97,15 @@ def resolve_metadata(
     assert isinstance(seo, dict)
     headings = [b for b in body if isinstance(b, m.Heading)]
     h1 = next((h for h in headings if h.level == 1), None)
-    title = (_str(fm.get("title")) or _str(seo.get("title")) or _str(tags.get("title"))
-             or (plain_text(h1) if h1 else ""))
-    description = _str(fm.get("description")) or _str(seo.get("description")) or _str(
-        tags.get("description"))
+    title = (
+        _str(fm.get("title"))
+        or _str(seo.get("title"))
+        or _str(tags.get("title"))
+        or (plain_text(h1) if h1 else "")
+    )
+    description = (
+        _str(fm.get("description")) or _str(seo.get("description")) or _str(tags.get("description"))
+    )
     if not description:
         para = _first(body, m.Paragraph)
         description = plain_text(para) if para else ""
@@ -86,16 +113,24 @@ def resolve_metadata(
     date = None
     if isinstance(date_raw, str) and _DATE.match(date_raw):
         date = date_raw[:10]
-    lang = _str(fm.get("lang")) or _str(fm.get("language")) or _str(fm.get("locale")) or _str(
-        tags.get("lang")) or default_lang
+    lang = (
+        _str(fm.get("lang"))
+        or _str(fm.get("language"))
+        or _str(fm.get("locale"))
+        or _str(tags.get("lang"))
+        or default_lang
+    )
     keywords: list[str] = []
     for key in ("tags", "keywords", "category", "categories"):
         for w in _words(fm.get(key)) + _words(tags.get(key)):
             if w.casefold() not in {k.casefold() for k in keywords}:
                 keywords.append(w)
-    cover = (_image(fm.get("image"), fm.get("imageAlt")) or _image(fm.get("cover"),
-             fm.get("coverAlt")) or _image(tags.get("mainImage"), tags.get("mainImageAlt"))
-             or _image(tags.get("image"), tags.get("imageAlt")))
+    cover = (
+        _image(fm.get("image"), fm.get("imageAlt"))
+        or _image(fm.get("cover"), fm.get("coverAlt"))
+        or _image(tags.get("mainImage"), tags.get("mainImageAlt"))
+        or _image(tags.get("image"), tags.get("imageAlt"))
+    )
     url = fm.get("url") or fm.get("canonical") or tags.get("url") or tags.get("canonical")
     extra: dict[str, PropValue] = {k: v for k, v in fm.items() if k not in _USED}
     for k, v in tags.items():
@@ -116,6 +151,9 @@ def resolve_metadata(
     return meta, title_in_body
 
 
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", s.casefold()).split())
+
+
 def _same(a: str, b: str) -> bool:
-    norm = lambda s: " ".join(re.sub(r"[^\w\s]", "", s.casefold()).split())  # noqa: E731
-    return bool(a) and norm(a) == norm(b)
+    return bool(a) and _norm(a) == _norm(b)

@@ -19,14 +19,57 @@ from .text import plain_text
 
 #: Props that configure a component rather than carry text for the reader.
 _NON_TEXT_PROPS = frozenset(
-    {"id", "class", "style", "src", "href", "to", "url", "icon", "name", "color", "type",
-     "size", "variant", "target", "rel", "width", "height", "lang", "layout", "align",
-     "format", "loading", "sizes", "srcset", "fit", "quality", "provider", "preset", "key"}
+    {
+        "id",
+        "class",
+        "style",
+        "src",
+        "href",
+        "to",
+        "url",
+        "icon",
+        "name",
+        "color",
+        "type",
+        "size",
+        "variant",
+        "target",
+        "rel",
+        "width",
+        "height",
+        "lang",
+        "layout",
+        "align",
+        "format",
+        "loading",
+        "sizes",
+        "srcset",
+        "fit",
+        "quality",
+        "provider",
+        "preset",
+        "key",
+    }
 )
 #: Props whose string value is always text for the reader.
 _TEXT_PROPS = frozenset(
-    {"title", "label", "text", "description", "subtitle", "caption", "content", "heading",
-     "summary", "headline", "message", "body", "quote", "author", "tagline"}
+    {
+        "title",
+        "label",
+        "text",
+        "description",
+        "subtitle",
+        "caption",
+        "content",
+        "heading",
+        "summary",
+        "headline",
+        "message",
+        "body",
+        "quote",
+        "author",
+        "tagline",
+    }
 )
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|\./|\.\./|#)\S*$", re.I)
 
@@ -121,38 +164,63 @@ class Resolver:
             children = tuple(_with_lang(b, c.lang) for b in children)
         slots = {s.name: s for s in c.slots}
         if kind == "heading":
-            return [m.Heading(level=max(1, min(6, role.level)), children=_inline_content(children),
-                              lang=c.lang, pos=c.pos)]
+            data = self.data_blocks(props, c.pos)
+            text = _inline_content(children) or _inline_content(data[:1])
+            if not children:
+                data = data[1:]
+            return [
+                m.Heading(level=max(1, min(6, role.level)), children=text, lang=c.lang, pos=c.pos),
+                *data,
+            ]
         if kind == "paragraph":
-            return list(children) + self._slot_blocks(c.slots)
+            return self.data_blocks(props, c.pos) + list(children) + self._slot_blocks(c.slots)
         if kind == "image":
-            return [self._image_component(c, role, props, children)]
+            rest = self.data_blocks(props, c.pos, skip=(role.src, role.alt, role.caption))
+            return [self._image_component(c, role, props, children), *rest]
         if kind == "callout":
             return [self._callout(c, role, props, children, slots)]
         if kind == "code-group":
-            return [m.CodeGroup(children=children + tuple(self._slot_blocks(c.slots)),
-                                lang=c.lang, pos=c.pos)]
+            return [
+                m.CodeGroup(
+                    children=children + tuple(self._slot_blocks(c.slots)), lang=c.lang, pos=c.pos
+                ),
+                *self.data_blocks(props, c.pos),
+            ]
         if kind == "link-card":
             url = props.get(role.url) or props.get("href") or props.get("url") or ""
             title_prop = props.get(role.title)
             title: tuple[m.Inline, ...] = (
-                (m.Text(text=str(title_prop)),) if isinstance(title_prop, str) and title_prop
+                (m.Text(text=str(title_prop)),)
+                if isinstance(title_prop, str) and title_prop
                 else ()
             )
-            body = children
+            body = tuple(self.data_blocks(props, c.pos, skip=(role.title,))) + children
             if not title and body and isinstance(body[0], m.Paragraph):
                 title, body = body[0].children, body[1:]
             if not title:
                 title = (m.Text(text=str(url)),)
-            return [m.LinkCard(url=str(url), title=title, children=body + tuple(
-                self._slot_blocks(c.slots)), lang=c.lang, pos=c.pos)]
+            return [
+                m.LinkCard(
+                    url=str(url),
+                    title=title,
+                    children=body + tuple(self._slot_blocks(c.slots)),
+                    lang=c.lang,
+                    pos=c.pos,
+                )
+            ]
         # container
         data = self.data_blocks(props, c.pos)
-        slots_out = tuple(
-            replace(s, children=self.blocks(s.children)) for s in c.slots
-        )
-        return [m.Component(name=c.name, props=c.props, children=tuple(data) + children,
-                            slots=slots_out, lang=c.lang, pos=c.pos)]
+        slots_out = tuple(replace(s, children=self.blocks(s.children)) for s in c.slots)
+        return [
+            m.Component(
+                name=c.name,
+                props=c.props,
+                children=tuple(data) + children,
+                slots=slots_out,
+                lang=c.lang,
+                pos=c.pos,
+            )
+        ]
 
     def _slot_blocks(self, slots: Iterable[m.Slot]) -> list[m.Block]:
         out: list[m.Block] = []
@@ -161,7 +229,10 @@ class Resolver:
         return out
 
     def _image_component(
-        self, c: m.Component, role: Role, props: dict[str, PropValue],
+        self,
+        c: m.Component,
+        role: Role,
+        props: dict[str, PropValue],
         children: tuple[m.Block, ...],
     ) -> m.Block:
         src = props.get(role.src)
@@ -172,8 +243,11 @@ class Resolver:
             caption = _inline_content(children)
         line = c.pos.line if c.pos else None
         if not src:
-            self.sink.add("image-without-src", f"::{c.name} has no {role.src!r} prop; shown as"
-                          " text only", line)
+            self.sink.add(
+                "image-without-src",
+                f"::{c.name} has no {role.src!r} prop; shown as text only",
+                line,
+            )
         alt_missing = alt is None
         image = m.Image(
             src=str(src or ""),
@@ -185,8 +259,12 @@ class Resolver:
         return m.Figure(image=image, caption=caption, lang=c.lang, pos=c.pos)
 
     def _callout(
-        self, c: m.Component, role: Role, props: dict[str, PropValue],
-        children: tuple[m.Block, ...], slots: dict[str, m.Slot],
+        self,
+        c: m.Component,
+        role: Role,
+        props: dict[str, PropValue],
+        children: tuple[m.Block, ...],
+        slots: dict[str, m.Slot],
     ) -> m.Block:
         label = role.label or c.name.replace("-", " ").capitalize()
         typ = props.get("type") or props.get("color")
@@ -198,14 +276,24 @@ class Resolver:
         elif isinstance(props.get(role.title), str) and props.get(role.title):
             title = (m.Text(text=str(props[role.title])),)
         rest = self._slot_blocks(s for s in c.slots if s.name != "title")
-        return m.Callout(kind=c.name, label=label, title=title, children=children + tuple(rest),
-                         lang=c.lang, pos=c.pos)
+        data = self.data_blocks(props, c.pos, skip=(role.title,) if title else ())
+        return m.Callout(
+            kind=c.name,
+            label=label,
+            title=title,
+            children=tuple(data) + children + tuple(rest),
+            lang=c.lang,
+            pos=c.pos,
+        )
 
-    def data_blocks(self, props: dict[str, PropValue], pos: m.SourcePos | None) -> list[m.Block]:
-        """Blocks that carry a component's text-valued and list-valued props to the reader."""
+    def data_blocks(
+        self, props: dict[str, PropValue], pos: m.SourcePos | None, skip: tuple[str, ...] = ()
+    ) -> list[m.Block]:
+        """Blocks that carry a component's text-valued and list-valued props to the
+        reader (props named in ``skip`` are used elsewhere)."""
         out: list[m.Block] = []
         for key, value in props.items():
-            if key.startswith(":") or key in _NON_TEXT_PROPS:
+            if key.startswith(":") or key in _NON_TEXT_PROPS or key in skip:
                 continue
             if isinstance(value, str):
                 if _is_text(key, value):
@@ -239,9 +327,14 @@ class Resolver:
         kids = self.inlines(c.children)
         if role is not None and role.role == "image":
             alt = props.get(role.alt)
-            return [m.Image(src=str(props.get(role.src) or ""),
-                            alt="" if alt is None else str(alt), alt_missing=alt is None,
-                            pos=c.pos)]
+            return [
+                m.Image(
+                    src=str(props.get(role.src) or ""),
+                    alt="" if alt is None else str(alt),
+                    alt_missing=alt is None,
+                    pos=c.pos,
+                )
+            ]
         if role is not None and role.role == "link-card":
             url = props.get(role.url) or props.get("href") or ""
             title = props.get(role.title)
@@ -250,8 +343,11 @@ class Resolver:
         if role is not None and role.role == "ignore":
             return []
         if not kids:
-            texts = [str(v) for k, v in props.items()
-                     if isinstance(v, str) and k not in _NON_TEXT_PROPS and _is_text(k, v)]
+            texts = [
+                str(v)
+                for k, v in props.items()
+                if isinstance(v, str) and k not in _NON_TEXT_PROPS and _is_text(k, v)
+            ]
             if texts:
                 kids = (m.Text(text=" ".join(texts)),)
         return [replace(c, children=kids)]
@@ -276,21 +372,28 @@ def _list_to_block(items: list[PropValue], pos: m.SourcePos | None) -> m.Block |
             for k in row:
                 if k not in keys:
                     keys.append(k)
-        head = m.TableRow(cells=tuple(
-            m.TableCell(children=(m.Text(text=k),), header=True) for k in keys))
+        head = m.TableRow(
+            cells=tuple(m.TableCell(children=(m.Text(text=k),), header=True) for k in keys)
+        )
         body = tuple(
-            m.TableRow(cells=tuple(
-                m.TableCell(children=(m.Text(text=_scalar_text(row.get(k))),))  # type: ignore[union-attr]
-                for k in keys))
+            m.TableRow(
+                cells=tuple(
+                    m.TableCell(children=(m.Text(text=_scalar_text(row.get(k))),))  # type: ignore[union-attr]
+                    for k in keys
+                )
+            )
             for row in items
         )
         return m.Table(head=(head,), body=body, pos=pos)
     entries = [_scalar_text(x) for x in items]
     if not any(entries):
         return None
-    return m.ListBlock(items=tuple(
-        m.ListItem(children=(m.Paragraph(children=(m.Text(text=e),)),)) for e in entries if e
-    ), pos=pos)
+    return m.ListBlock(
+        items=tuple(
+            m.ListItem(children=(m.Paragraph(children=(m.Text(text=e),)),)) for e in entries if e
+        ),
+        pos=pos,
+    )
 
 
 def _scalar_text(v: PropValue) -> str:
@@ -347,23 +450,39 @@ def assign_heading_ids(blocks: tuple[m.Block, ...], used: set[str]) -> tuple[m.B
                 ident, n = f"{base}-{n}", n + 1
             used.add(ident)
             out.append(replace(b, id=ident))
-        elif isinstance(b, m.Quote | m.Callout | m.Section | m.Component | m.LinkCard | m.CodeGroup):
+        elif isinstance(
+            b, m.Quote | m.Callout | m.Section | m.Component | m.LinkCard | m.CodeGroup
+        ):
             out.append(replace(b, children=assign_heading_ids(b.children, used)))
         elif isinstance(b, m.ListBlock):
-            out.append(replace(b, items=tuple(
-                replace(it, children=assign_heading_ids(it.children, used)) for it in b.items)))
+            out.append(
+                replace(
+                    b,
+                    items=tuple(
+                        replace(it, children=assign_heading_ids(it.children, used))
+                        for it in b.items
+                    ),
+                )
+            )
         else:
             out.append(b)
     return tuple(out)
 
 
-def resolve(raw: RawDocument, vocab: Vocabulary, *, path: str | None, default_lang: str,
-            sink: DiagnosticSink) -> m.Document:
+def resolve(
+    raw: RawDocument,
+    vocab: Vocabulary,
+    *,
+    path: str | None,
+    default_lang: str,
+    sink: DiagnosticSink,
+) -> m.Document:
     """Build the final :class:`~a11ypress.model.Document` from a raw parse."""
     r = Resolver(vocab, raw.front_matter, sink)
     body = r.blocks(raw.children)
     footnotes = tuple(replace(f, children=r.blocks(f.children)) for f in raw.footnotes)
     meta, title_in_body = resolve_metadata(raw.front_matter, r.meta_tags, body, default_lang)
     body = assign_heading_ids(body, set())
-    return m.Document(metadata=meta, children=body, footnotes=footnotes,
-                      title_in_body=title_in_body, source=path)
+    return m.Document(
+        metadata=meta, children=body, footnotes=footnotes, title_in_body=title_in_body, source=path
+    )

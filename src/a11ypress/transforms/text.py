@@ -15,6 +15,27 @@ def plain_text(node: object) -> str:
     return " ".join("".join(parts).split())
 
 
+_BLOCKS = (
+    m.Heading,
+    m.Paragraph,
+    m.ListBlock,
+    m.Quote,
+    m.CodeBlock,
+    m.Table,
+    m.Figure,
+    m.ThematicBreak,
+    m.Callout,
+    m.CodeGroup,
+    m.LinkCard,
+    m.HtmlBlock,
+    m.Component,
+    m.Section,
+    m.ListItem,
+    m.Slot,
+    m.FootnoteDef,
+)
+
+
 def _collect(node: object, out: list[str]) -> None:
     if isinstance(node, m.Text | m.Code):
         out.append(node.text)
@@ -30,39 +51,32 @@ def _collect(node: object, out: list[str]) -> None:
         for c in node.caption:
             _collect(c, out)
     elif isinstance(node, m.ListBlock):
-        for it in node.items:
-            _collect(it, out)
+        _collect(node.items, out)
     elif isinstance(node, m.Table):
         for row in node.head + node.body:
             for cell in row.cells:
                 for c in cell.children:
                     _collect(c, out)
                 out.append(" ")
-    elif isinstance(node, m.Callout):
+    elif isinstance(node, (m.Callout, m.LinkCard)):
         for c in node.title:
             _collect(c, out)
         out.append(" ")
-        for b in node.children:
-            _collect(b, out)
-    elif isinstance(node, m.LinkCard):
-        for c in node.title:
-            _collect(c, out)
-        out.append(" ")
-        for b in node.children:
-            _collect(b, out)
+        _collect(node.children, out)
     elif isinstance(node, m.Component):
-        for b in node.children:
-            _collect(b, out)
-        for s in node.slots:
-            _collect(s, out)
+        _collect(node.children, out)
+        _collect(node.slots, out)
     elif isinstance(node, tuple | list):
         for c in node:
             _collect(c, out)
+            if isinstance(c, _BLOCKS):
+                out.append(" ")
     else:
         kids = getattr(node, "children", None)
         if isinstance(kids, tuple):
-            block = not isinstance(node, m.Emphasis | m.Strong | m.Strikethrough | m.Span
-                                   | m.Link | m.InlineComponent)
+            block = not isinstance(
+                node, m.Emphasis | m.Strong | m.Strikethrough | m.Span | m.Link | m.InlineComponent
+            )
             for c in kids:
                 _collect(c, out)
             if block:

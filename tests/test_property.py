@@ -1,0 +1,91 @@
+"""Property tests: the parser never raises, and assembled documents lose no text."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from a11ypress.document import parse_text
+from a11ypress.transforms.text import plain_text
+
+MDC_ALPHABET = st.sampled_from(
+    [*list(":::[]{}()#-*_`~!<>=\"'\\|^.\n\n  \tabcxyz019"), "::", "---", "```", "\n::a\n", "{{"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_never_raises_on_any_text(text: str) -> None:
+    parse_text(text, "fuzz.md")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MDC_ALPHABET, max_size=80).map("".join))
+def test_never_raises_on_mdc_soup(text: str) -> None:
+    loaded = parse_text(text, "soup.md")
+    for d in loaded.diagnostics:
+        assert d.file == "soup.md"
+
+
+WORD = st.from_regex(r"[a-z]{3,8}", fullmatch=True)
+WORDS = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+NAME = st.sampled_from(
+    ["note", "tip", "hero", "card", "element-p", "callout", "warning", "my-box", "div"]
+)
+
+
+def _fragment() -> st.SearchStrategy[str]:
+    leaf = st.one_of(
+        WORDS.map(lambda w: f"{w}\n"),
+        WORDS.map(lambda w: f"## {w}\n"),
+        WORDS.map(lambda w: f"- {w}\n- {w}\n"),
+        WORDS.map(lambda w: f"> {w}\n"),
+        st.tuples(WORDS, WORDS).map(lambda t: f"{t[0]} :badge[{t[1]}]{{color=green}}\n"),
+        st.tuples(WORDS, WORDS).map(lambda t: f"{t[0]} [{t[1]}]{{.x}} done\n"),
+        st.tuples(WORDS, WORDS).map(lambda t: f"**{t[0]}**{{.b}} _{t[1]}_\n"),
+        WORDS.map(lambda w: f"![{w}](pic.png)\n"),
+        st.tuples(NAME, WORDS).map(lambda t: f'::{t[0]}{{title="{t[1]}"}}\n::\n'),
+        st.tuples(NAME, WORDS).map(lambda t: f"::{t[0]}\n---\ntext: {t[1]}\n---\n::\n"),
+        st.tuples(WORDS, WORDS).map(
+            lambda t: f"::element-img\n---\nsrc: a.png\nalt: {t[0]}\ncaption: {t[1]}\n---\n::\n"
+        ),
+        st.tuples(NAME, WORDS, WORDS).map(lambda t: f"::{t[0]}\n{t[1]}\n#title\n{t[2]}\n::\n"),
+        st.tuples(NAME, WORDS).map(lambda t: f"::{t[0]}[{t[1]}]\n::\n"),
+    )
+    return st.recursive(
+        leaf,
+        lambda inner: st.tuples(NAME, st.lists(inner, min_size=1, max_size=3)).map(
+            lambda t: f"::{t[0]}\n" + "\n".join(t[1]) + "\n::\n"
+        ),
+        max_leaves=8,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_fragment(), min_size=1, max_size=6))
+def test_assembled_documents_lose_no_text(fragments: list[str]) -> None:
+    text = "\n".join(fragments)
+    doc = parse_text(text, "gen.md").document
+    seen = set(re.findall(r"[a-z]+", plain_text(doc.children) + " " + doc.metadata.title))
+    # words of the input that are prose, labels, alt texts or text props
+    stripped = re.sub(
+        r"(:{1,2}[a-z-]+|\{[^}]*?(?:color|\.x|\.b)[^}]*\}|\((pic|a)\.png\)|"
+        r"^(src|alt|text|caption):|^#title)",
+        " ",
+        text,
+        flags=re.M,
+    )
+    expected = set(re.findall(r"[a-z]{3,}", stripped)) - {
+        "png",
+        "title",
+        "src",
+        "alt",
+        "text",
+        "caption",
+        "color",
+        "green",
+    }
+    missing = expected - seen
+    assert not missing, f"lost words {sorted(missing)} from:\n{text}"
