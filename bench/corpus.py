@@ -4,11 +4,42 @@ from __future__ import annotations
 
 import random
 
-WORDS = (
-    "access reader screen book chapter figure table voice print page light garden river "
-    "signal market design system article heading paragraph story summary window harbour "
-    "morning evening library station letter number colour pattern method result"
-).split()
+WORDS = [
+    "access",
+    "reader",
+    "screen",
+    "book",
+    "chapter",
+    "figure",
+    "table",
+    "voice",
+    "print",
+    "page",
+    "light",
+    "garden",
+    "river",
+    "signal",
+    "market",
+    "design",
+    "system",
+    "article",
+    "heading",
+    "paragraph",
+    "story",
+    "summary",
+    "window",
+    "harbour",
+    "morning",
+    "evening",
+    "library",
+    "station",
+    "letter",
+    "number",
+    "colour",
+    "pattern",
+    "method",
+    "result",
+]
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:

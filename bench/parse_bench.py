@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import corpus  # noqa: E402
-from markdown_it import MarkdownIt  # noqa: E402
+from markdown_it import MarkdownIt
 
-from a11ypress.document import parse_text  # noqa: E402
+from a11ypress.document import parse_text
+from corpus import corpus
 
 
 def _best(fn: Callable[[], object], repeat: int) -> float:
