@@ -3,14 +3,17 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 SAMPLES := $(filter-out samples/README.md,$(sort $(wildcard samples/*.md)))
-FORMATS ?= $(shell $(BIN)/python -c "from a11ypress.export import formats; print(','.join(formats()))" 2>/dev/null || echo json)
+FORMATS ?= epub
 OUT ?= out
 
-.PHONY: run test setup setup-dev lint bench clean
+.PHONY: run test setup setup-dev lint bench check clean
 
 ## make run: install what is needed (system packages too), convert every sample into out/
+## (one book per sample plus a digest of all of them)
 run: setup
 	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets
+	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets \
+	    --digest "a11ypress samples" --sort date
 
 ## make test: install the same plus the test tools and judges, then lint and run every test
 test: setup-dev lint
@@ -28,6 +31,12 @@ lint:
 
 bench: setup-dev
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/epub_bench.py
+
+## make check: run the judges (EPUBCheck, Ace) on what `make run` wrote
+check: setup-dev
+	PUPPETEER_EXECUTABLE_PATH=$${PUPPETEER_EXECUTABLE_PATH:-/usr/bin/chromium} \
+	    $(BIN)/a11ypress check $(OUT)/*.epub
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

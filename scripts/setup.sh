@@ -17,10 +17,11 @@ DEV=0
 
 # Runtime: espeak-ng for speech, Pango/HarfBuzz for WeasyPrint, fonts for text.
 APT_RUNTIME=(libespeak-ng1 espeak-ng-data espeak-ng libpango-1.0-0 libpangoft2-1.0-0
-             libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core)
+             libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core default-jre-headless)
+# (a JRE runs EPUBCheck for `a11ypress check`.)
 # Judges and benchmarks: Chromium for Ace, pandoc for the EPUB bench,
-# poppler for looking at PDFs, a JRE for EPUBCheck.
-APT_DEV=(chromium pandoc poppler-utils default-jre-headless nodejs npm)
+# poppler for looking at PDFs, Node.js for remark-mdc and Ace.
+APT_DEV=(chromium pandoc poppler-utils nodejs npm)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -23,8 +23,11 @@ from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.document import Loaded, load
 from a11ypress.export import ExportOptions, formats
-from a11ypress.model import Block, Heading
+from a11ypress.judges import JudgeMissing, run_ace, run_epubcheck
+from a11ypress.model import Block, Document, Heading
 from a11ypress.serialize import to_json
+from a11ypress.transforms.digest import digest as make_digest
+from a11ypress.transforms.resolve import slugify
 from a11ypress.transforms.text import plain_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
@@ -196,6 +199,19 @@ def _unique_name(stem: str, used: set[str]) -> str:
     help="Stylesheet to use instead of the built-in one.",
 )
 @click.option("--strict", is_flag=True, help="Exit with 3 when any warning was reported.")
+@click.option(
+    "--digest",
+    metavar="TITLE",
+    help="Write one book of all FILES (one chapter per article) called TITLE, "
+    "instead of one output per article.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["input", "date", "title"]),
+    default="input",
+    show_default=True,
+    help="Order of the articles in a digest.",
+)
 @_components_opt
 @_lang_opt
 @_quiet_opt
@@ -206,6 +222,8 @@ def build(
     assets: Path | None,
     style: Path | None,
     strict: bool,
+    digest: str | None,
+    sort: str,
     components: Path | None,
     lang: str,
     quiet: bool,
@@ -216,53 +234,112 @@ def build(
     atomically, and an input file is never overwritten.
     """
     names = _formats(to)
-    table = formats()
     vocab = _vocab(components)
     rep = Reporter(quiet)
     failed = 0
     used: set[str] = set()
     inputs = {f.resolve() for f in files}
+    collected: list[tuple[Path, Document]] = []
     with click.progressbar(
-        files, label="Converting", file=sys.stderr, item_show_func=lambda p: str(p) if p else None
+        files,
+        label="Converting",
+        file=sys.stderr,
+        item_show_func=lambda p: str(p) if p else None,
     ) as bar:
         for path in bar:
             loaded = _load(path, vocab, lang, rep)
             if loaded is None:
                 failed += 1
-                continue
-            stem = _unique_name(path.stem, used)
-            options = ExportOptions(assets=assets, style=style, sources=(path,))
-            for name in names:
-                ext, exporter = table[name]
-                target = out_dir / (stem + ext)
-                if target.resolve() in inputs:
-                    rep.report(
-                        [
-                            Diagnostic(
-                                "would-overwrite-input",
-                                f"refusing to overwrite input {target}",
-                                Severity.ERROR,
-                                str(path),
-                            )
-                        ]
-                    )
-                    failed += 1
-                    continue
-                sink = DiagnosticSink(str(path))
-                try:
-                    exporter(loaded.document, target, options, sink)
-                except InputError as exc:
-                    sink.items.append(exc.diagnostic)
-                    failed += 1
-                except OSError as exc:
-                    sink.add(
-                        "write-failed",
-                        f"cannot write {target}: {exc.strerror or exc}",
-                        None,
-                        Severity.ERROR,
-                    )
-                    failed += 1
-                else:
-                    click.echo(str(target))
-                rep.report(sink.items)
+            elif digest is not None:
+                collected.append((path, loaded.document))
+            else:
+                options = ExportOptions(assets=assets, style=style, sources=(path,))
+                stem = _unique_name(path.stem, used)
+                failed += _export(loaded.document, stem, names, out_dir, options, inputs, rep)
+    if digest is not None and collected:
+        book = make_digest(
+            [d for _, d in collected], digest, sort=None if sort == "input" else sort
+        )
+        options = ExportOptions(assets=assets, style=style, sources=tuple(p for p, _ in collected))
+        failed += _export(book, slugify(digest), names, out_dir, options, inputs, rep)
     sys.exit(rep.exit_code(failed, strict))
+
+
+def _export(
+    doc: Document,
+    stem: str,
+    names: list[str],
+    out_dir: Path,
+    options: ExportOptions,
+    inputs: set[Path],
+    rep: Reporter,
+) -> int:
+    """Run each chosen exporter on one document; returns the number of failures."""
+    failed = 0
+    table = formats()
+    for name in names:
+        ext, exporter = table[name]
+        target = out_dir / (stem + ext)
+        sink = DiagnosticSink(doc.source)
+        if target.resolve() in inputs:
+            sink.add(
+                "would-overwrite-input",
+                f"refusing to overwrite input {target}",
+                None,
+                Severity.ERROR,
+            )
+            failed += 1
+        else:
+            try:
+                exporter(doc, target, options, sink)
+            except InputError as exc:
+                sink.items.append(exc.diagnostic)
+                failed += 1
+            except OSError as exc:
+                sink.add(
+                    "write-failed",
+                    f"cannot write {target}: {exc.strerror or exc}",
+                    None,
+                    Severity.ERROR,
+                )
+                failed += 1
+            else:
+                click.echo(str(target))
+        rep.report(sink.items)
+    return failed
+
+
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option("--no-ace", is_flag=True, help="Run only EPUBCheck.")
+def check(files: tuple[Path, ...], no_ace: bool) -> None:
+    """Validate EPUB FILES with EPUBCheck and, when installed, Ace by DAISY.
+
+    Prints one summary line per file and judge on stdout (the findings go to
+    stderr). Exits 0 when no judge found anything, 1 otherwise, and 4 when
+    EPUBCheck or Java is missing.
+    """
+    paths = list(files)
+    try:
+        verdicts = run_epubcheck(paths)
+    except JudgeMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    if not no_ace:
+        try:
+            verdicts += [run_ace(p) for p in paths]
+        except JudgeMissing as exc:
+            click.echo(f"note: Ace skipped: {exc}", err=True)
+    bad = 0
+    for v in verdicts:
+        for f in v.findings:
+            click.echo(
+                f"{v.path}: {v.judge}: {f.severity}: {f.code}: {f.message} ({f.location})",
+                err=True,
+            )
+        status = "ok" if v.ok else f"{len(v.findings)} finding(s)"
+        click.echo(f"{v.path}\t{v.judge}\t{status}")
+        bad += not v.ok
+    sys.exit(EXIT_FAILED if bad else EXIT_OK)

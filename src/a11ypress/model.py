@@ -382,6 +382,12 @@ class Section(Node):
     """Blocks of the section."""
     id: str | None = None
     """Anchor id."""
+    metadata: Metadata | None = None
+    """The metadata of the article this section holds, in a digest."""
+    source: str | None = None
+    """Source file of the section's content (relative images resolve against it)."""
+    footnotes: tuple[FootnoteDef, ...] = ()
+    """Footnote definitions of the section's article."""
 
 
 Inline: TypeAlias = (

@@ -3,10 +3,14 @@
 //
 // Test-only tool for a11ypress's differential tests (the product never needs Node).
 //
-// Usage:   node mdc-outline.mjs [--raw] < docs.json
+// Usage:   node mdc-outline.mjs [--raw] [--frontmatter] [--timeout=MS] < docs.json
 //   stdin:  JSON array of strings (MDC documents)
 //   stdout: JSON array, one entry per document: a list of normalised top-level nodes
 //           (or, with --raw, the raw mdast tree minus `position`).
+//
+// --timeout=MS runs documents in a worker thread and reports {"error":"timeout"} for a
+// document that takes longer (remark-mdc 3.11.1 loops forever on some inputs).
+// A document that throws gives {"error": message}.
 //
 // Pipeline: unified().use(remarkParse).use(remarkMdc).use(remarkGfm), then the
 // processor's transformers are run (remark-mdc's transformer is what parses a
@@ -47,10 +51,12 @@ import { unified } from 'unified'
 import remarkParse from 'remark-parse'
 import remarkMdc, { parseFrontMatter } from 'remark-mdc'
 import remarkGfm from 'remark-gfm'
+import { Worker, isMainThread, parentPort } from 'node:worker_threads'
 
 const args = new Set(process.argv.slice(2))
 const RAW = args.has('--raw')
 const FRONTMATTER = args.has('--frontmatter')
+const TIMEOUT_MS = Number((process.argv.slice(2).find(a => a.startsWith('--timeout=')) || '--timeout=0').slice(10))
 
 function readStdin () {
   return new Promise((resolve, reject) => {
@@ -267,14 +273,59 @@ function outline (doc) {
   return nodes
 }
 
-const input = JSON.parse(await readStdin())
-if (!Array.isArray(input)) throw new Error('stdin must be a JSON array of strings')
-const result = input.map((doc) => {
-  if (typeof doc !== 'string') throw new Error('stdin must be a JSON array of strings')
+function outlineSafe (doc) {
+  if (typeof doc !== 'string') return { error: 'not a string' }
   try {
     return outline(doc)
   } catch (err) {
-    return { error: String(err && err.message || err) }
+    return { error: String((err && err.message) || err) }
   }
-})
-process.stdout.write(JSON.stringify(sortKeys(result)) + '\n')
+}
+
+if (!isMainThread) {
+  // Worker: outline one document per message.
+  parentPort.on('message', (doc) => parentPort.postMessage(outlineSafe(doc)))
+} else {
+  const input = JSON.parse(await readStdin())
+  if (!Array.isArray(input)) {
+    process.stderr.write('stdin must be a JSON array of strings\n')
+    process.exit(2)
+  }
+  let result
+  if (TIMEOUT_MS > 0) {
+    // remark-mdc can loop forever on some inputs; run documents in a worker and
+    // replace it when one takes longer than TIMEOUT_MS ({"error":"timeout"}).
+    result = []
+    let worker = null
+    const spawn = () => new Worker(new URL(import.meta.url), { argv: process.argv.slice(2) })
+    for (const doc of input) {
+      if (!worker) worker = spawn()
+      const w = worker
+      const r = await new Promise((resolve) => {
+        const done = (value) => {
+          clearTimeout(timer)
+          w.removeAllListeners('message')
+          w.removeAllListeners('error')
+          w.removeAllListeners('exit')
+          resolve(value)
+        }
+        const timer = setTimeout(() => done({ dead: true, error: 'timeout' }), TIMEOUT_MS)
+        w.on('message', (m) => done({ value: m }))
+        w.on('error', (e) => done({ dead: true, error: 'worker error: ' + String((e && e.message) || e) }))
+        w.on('exit', (code) => done({ dead: true, error: 'worker exited: ' + code }))
+        w.postMessage(doc)
+      })
+      if (r.dead) {
+        await w.terminate()
+        worker = null
+        result.push({ error: r.error })
+      } else {
+        result.push(r.value)
+      }
+    }
+    if (worker) await worker.terminate()
+  } else {
+    result = input.map(outlineSafe)
+  }
+  process.stdout.write(JSON.stringify(sortKeys(result)) + '\n')
+}

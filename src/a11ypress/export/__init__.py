@@ -35,5 +35,10 @@ def export_json(doc: Document, out: Path, options: ExportOptions, sink: Diagnost
 
 def formats() -> dict[str, tuple[str, Exporter]]:
     """Available output formats: name -> (file extension, exporter)."""
-    table: dict[str, tuple[str, Exporter]] = {"json": (".json", export_json)}
+    from a11ypress.export.epub import export_epub
+
+    table: dict[str, tuple[str, Exporter]] = {
+        "epub": (".epub", export_epub),
+        "json": (".json", export_json),
+    }
     return table

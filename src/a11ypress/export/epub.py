@@ -1,0 +1,428 @@
+"""EPUB 3 export (ebooklib), with accessibility metadata true for the book.
+
+Chapters come from :func:`a11ypress.render.xhtml.render_article`; the
+navigation document, title page and package metadata are written here.  The
+zip is rewritten with fixed timestamps so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from a11ypress import model as m
+from a11ypress.diagnostics import DiagnosticSink
+from a11ypress.export import ExportOptions
+from a11ypress.export.images import ImageFile, find_image
+from a11ypress.fsutil import atomic_write
+from a11ypress.render.xhtml import (
+    EPUB_TYPE,
+    ImageRef,
+    RenderContext,
+    _el,
+    _set_lang,
+    new_document,
+    render_article,
+    serialize,
+)
+from a11ypress.serialize import to_json
+from a11ypress.styles import stylesheet
+
+CSS_HREF = "styles/epub.css"
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+
+@dataclass
+class Chapter:
+    """One article of the book."""
+
+    doc: m.Document
+    """The article (title in body or not)."""
+    source: Path | None
+    """Its source file."""
+    file_name: str = ""
+    """Name inside the package."""
+    headings: list[tuple[int, str, str]] = field(default_factory=list)
+    """(level, text, id) of its headings, for the nav."""
+
+
+def chapters_of(doc: m.Document, sources: tuple[Path, ...]) -> list[Chapter]:
+    """Split a document into chapters: one per digest section, else one."""
+    if doc.children and all(isinstance(b, m.Section) and b.metadata for b in doc.children):
+        out = []
+        for b in doc.children:
+            assert isinstance(b, m.Section) and b.metadata is not None
+            out.append(
+                Chapter(
+                    m.Document(
+                        metadata=b.metadata,
+                        children=b.children,
+                        footnotes=b.footnotes,
+                        title_in_body=True,
+                        source=b.source,
+                    ),
+                    Path(b.source) if b.source else None,
+                )
+            )
+        return out
+    src = sources[0] if sources else (Path(doc.source) if doc.source else None)
+    return [Chapter(doc, src)]
+
+
+def _epoch(date: str | None = None) -> datetime.datetime:
+    """Build time: ``SOURCE_DATE_EPOCH`` when set, else the content's date, else a
+    fixed date, so the same input always gives the same bytes."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw and raw.strip().isdigit():
+        return datetime.datetime.fromtimestamp(int(raw), datetime.UTC).replace(tzinfo=None)
+    if date:
+        try:
+            return datetime.datetime.fromisoformat(date[:10])
+        except ValueError:
+            pass
+    return datetime.datetime(2000, 1, 1)
+
+
+class _Images:
+    """Resolves images for one chapter and collects the files to embed."""
+
+    def __init__(
+        self, files: dict[str, ImageFile], source: Path | None, assets: Path | None, prefix: str
+    ) -> None:
+        self.files = files
+        self.source = source
+        self.assets = assets
+        self.prefix = prefix
+
+    def __call__(self, img: m.Image) -> ImageRef:
+        found = find_image(img.src, self.source, self.assets)
+        if isinstance(found, str):
+            return ImageRef(None, found)
+        self.files.setdefault(found.name, found)
+        return ImageRef(self.prefix + "images/" + found.name)
+
+
+def export_epub(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
+    """Write ``doc`` as an EPUB 3 file at ``out``."""
+    atomic_write(out, build_epub(doc, options, sink))
+
+
+def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> bytes:
+    """The EPUB bytes for ``doc``."""
+    meta = doc.metadata
+    lang = meta.language or "en"
+    chapters = chapters_of(doc, options.sources)
+    files: dict[str, ImageFile] = {}
+    book = epub.EpubBook()
+    book.FOLDER_NAME = "EPUB"
+    ident = "urn:uuid:" + str(
+        uuid.UUID(hashlib.sha256(to_json(doc, indent=None).encode()).hexdigest()[:32])
+    )
+    book.set_identifier(ident)
+    book.set_title(meta.title or "Untitled")
+    book.set_language(lang)
+    for i, a in enumerate(meta.authors, 1):
+        book.add_author(a.name, uid=f"creator{i}")
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date)
+    for k in meta.keywords:
+        book.add_metadata("DC", "subject", k)
+    if meta.source_url:
+        book.add_metadata("DC", "source", meta.source_url)
+    book.add_metadata("DC", "publisher", "a11ypress")
+
+    css = stylesheet("epub", options.style)
+    book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css", content=css))
+
+    total_missing = 0
+    images_shown = 0
+    digest = len(chapters) > 1
+    spine_items: list[epub.EpubItem] = []
+    for i, ch in enumerate(chapters, 1):
+        ch.file_name = f"text/ch{i:03d}.xhtml"
+        src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
+        ctx = RenderContext(
+            images=_Images(files, ch.source, options.assets, "../"),
+            sink=src_sink,
+            lang=lang,
+            stylesheets=["../" + CSS_HREF],
+            id_prefix=f"c{i}-" if digest else "",
+            base_url=ch.doc.metadata.source_url,
+        )
+        content = render_article(ch.doc, ctx)
+        sink.items.extend(src_sink.items)
+        ch.headings = ctx.headings
+        total_missing += ctx.missing_alt
+        images_shown += len(ctx.images_seen)
+        item = epub.EpubItem(
+            uid=f"ch{i:03d}",
+            file_name=ch.file_name,
+            media_type="application/xhtml+xml",
+            content=content,
+        )
+        book.add_item(item)
+        spine_items.append(item)
+
+    cover_item = _cover(book, meta, chapters, files, options)
+    title_page = epub.EpubItem(
+        uid="titlepage",
+        file_name="text/title.xhtml",
+        media_type="application/xhtml+xml",
+        content=_title_page(meta, lang, cover_item),
+    )
+    book.add_item(title_page)
+    nav = epub.EpubItem(
+        uid="nav",
+        file_name="nav.xhtml",
+        media_type="application/xhtml+xml",
+        content=_nav(meta, lang, chapters),
+    )
+    nav.properties = ["nav"]
+    book.add_item(nav)
+
+    for f in sorted(files):
+        img = files[f]
+        item = epub.EpubItem(
+            uid="img-" + f.split(".")[0],
+            file_name="images/" + f,
+            media_type=img.media_type,
+            content=img.data,
+        )
+        if cover_item is not None and cover_item == f:
+            item.properties = ["cover-image"]
+        book.add_item(item)
+
+    _a11y_metadata(book, doc, chapters, images_shown + (1 if cover_item else 0), total_missing)
+    book.spine = [title_page, nav, *spine_items]
+
+    buf = io.BytesIO()
+    epub.write_epub(
+        buf,
+        book,
+        {
+            "mtime": _epoch(meta.date),
+            "epub2_guide": False,
+            "epub3_landmark": False,
+            "raise_exceptions": True,
+            "compresslevel": 9,
+        },
+    )
+    return _normalise_zip(buf.getvalue(), _epoch(meta.date))
+
+
+def _cover(
+    book: epub.EpubBook,
+    meta: m.Metadata,
+    chapters: list[Chapter],
+    files: dict[str, ImageFile],
+    options: ExportOptions,
+) -> str | None:
+    """Embed a local cover image named by the front matter; its file name."""
+    if meta.cover is None or not chapters:
+        return None
+    found = find_image(meta.cover.src, chapters[0].source, options.assets)
+    if isinstance(found, str):
+        return None
+    files.setdefault(found.name, found)
+    return found.name
+
+
+def _title_page(meta: m.Metadata, lang: str, cover: str | None) -> bytes:
+    root, body = new_document(meta.title or "Untitled", lang, ["../" + CSS_HREF])
+    sec = _el(
+        body, "section", {"class": "titlepage", EPUB_TYPE: "titlepage", "aria-label": "Title page"}
+    )
+    if cover is not None and meta.cover is not None:
+        alt = meta.cover.alt or f"Cover of {meta.title}"
+        _el(_el(sec, "div", {"class": "cover"}), "img", {"src": "../images/" + cover, "alt": alt})
+    _el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
+    if meta.authors:
+        _el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
+    if meta.date:
+        _el(sec, "p", {"class": "date"}, meta.date)
+    if meta.description:
+        _el(sec, "p", {"class": "description"}, meta.description)
+    return serialize(root)
+
+
+def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter]) -> bytes:
+    root, body = new_document(meta.title or "Contents", lang, [CSS_HREF])
+    nav = _el(
+        body,
+        "nav",
+        {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
+    )
+    _el(nav, "h1", {"id": "toc-title"}, "Contents")
+    top = _el(nav, "ol")
+    for ch in chapters:
+        heads = ch.headings
+        title_id = next((h[2] for h in heads if h[0] == 1), None)
+        li = _el(top, "li")
+        _set_lang(li, ch.doc.metadata.language if ch.doc.metadata.language != lang else None)
+        href = ch.file_name + (f"#{title_id}" if title_id else "")
+        _el(li, "a", {"href": href}, ch.doc.metadata.title or "Untitled")
+        _nest(li, [h for h in heads if h[0] > 1], ch.file_name)
+    land = _el(
+        body,
+        "nav",
+        {
+            EPUB_TYPE: "landmarks",
+            "id": "landmarks",
+            "hidden": "hidden",
+            "aria-labelledby": "landmarks-title",
+        },
+    )
+    _el(land, "h2", {"id": "landmarks-title"}, "Landmarks")
+    ol = _el(land, "ol")
+    _el(_el(ol, "li"), "a", {"href": "text/title.xhtml", EPUB_TYPE: "titlepage"}, "Title page")
+    _el(_el(ol, "li"), "a", {"href": "nav.xhtml#toc", EPUB_TYPE: "toc"}, "Contents")
+    if chapters:
+        _el(
+            _el(ol, "li"),
+            "a",
+            {"href": chapters[0].file_name, EPUB_TYPE: "bodymatter"},
+            "Start of content",
+        )
+    return serialize(root)
+
+
+def _nest(parent: etree._Element, heads: list[tuple[int, str, str]], file_name: str) -> None:
+    """Nested ``ol`` of headings (levels already without gaps)."""
+    if not heads:
+        return
+    ol = _el(parent, "ol")
+    base = heads[0][0]
+    i = 0
+    while i < len(heads):
+        level, text, ident = heads[i]
+        j = i + 1
+        while j < len(heads) and heads[j][0] > max(level, base):
+            j += 1
+        li = _el(ol, "li")
+        _el(li, "a", {"href": f"{file_name}#{ident}"}, text)
+        _nest(li, heads[i + 1 : j], file_name)
+        i = j
+
+
+def _a11y_metadata(
+    book: epub.EpubBook, doc: m.Document, chapters: list[Chapter], images: int, missing_alt: int
+) -> None:
+    """schema.org accessibility metadata that is true for this book."""
+    tables = sum(_count(c.doc, m.Table) for c in chapters)
+    notes = sum(len(c.doc.footnotes) for c in chapters)
+
+    def prop(name: str, value: str) -> None:
+        book.add_metadata(None, "meta", value, {"property": name})
+
+    prop("schema:accessMode", "textual")
+    if images:
+        prop("schema:accessMode", "visual")
+    all_alt = missing_alt == 0
+    if all_alt:
+        prop("schema:accessModeSufficient", "textual")
+    if images:
+        prop("schema:accessModeSufficient", "textual,visual")
+    features = [
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+    ]
+    if images and all_alt:
+        features.append("alternativeText")
+    if notes:
+        features.append("annotations")
+    for f in features:
+        prop("schema:accessibilityFeature", f)
+    prop("schema:accessibilityHazard", "none")
+    n = len(chapters)
+    parts = [
+        f"This EPUB holds {n} article{'s' if n != 1 else ''} with a table of contents, "
+        "headings in a logical order without skipped levels, and a reading order that "
+        "follows the source.",
+    ]
+    if images:
+        if all_alt:
+            parts.append(
+                f"All {images} informative image{'s have' if images != 1 else ' has'}"
+                " a text alternative; decorative images are marked as such."
+            )
+        else:
+            parts.append(
+                f"{missing_alt} image{'s lack' if missing_alt != 1 else ' lacks'} "
+                "a text alternative, so the book does not claim WCAG conformance."
+            )
+    else:
+        parts.append("It contains no images.")
+    if tables:
+        parts.append(f"{tables} data table{'s have' if tables != 1 else ' has'} header cells.")
+    parts.append(
+        "Text can be resized and restyled by the reading system; no colours or fonts are forced."
+    )
+    prop("schema:accessibilitySummary", " ".join(parts))
+    if all_alt:
+        prop("dcterms:conformsTo", CONFORMS_TO)
+
+
+def _count(node: object, kind: type) -> int:
+    if isinstance(node, kind):
+        return 1
+    total = 0
+    for name in ("children", "items", "body"):
+        kids = getattr(node, name, None)
+        if isinstance(kids, tuple):
+            total += sum(_count(k, kind) for k in kids)
+    return total
+
+
+def _fix_opf(opf: bytes) -> bytes:
+    """Drop the spine's ``toc`` attribute: this book has no NCX (EPUB 3 needs none)."""
+    root = etree.fromstring(opf)
+    for spine in root.iter("{http://www.idpf.org/2007/opf}spine"):
+        if "toc" in spine.attrib:
+            del spine.attrib["toc"]
+    lang = root.find(".//{http://purl.org/dc/elements/1.1/}language")
+    if lang is not None and lang.text:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", lang.text)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def _normalise_zip(data: bytes, stamp: datetime.datetime) -> bytes:
+    """Rewrite the zip: ``mimetype`` first and stored, fixed timestamps."""
+    date_time = (
+        max(stamp.year, 1980),
+        stamp.month,
+        stamp.day,
+        stamp.hour,
+        stamp.minute,
+        stamp.second,
+    )
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    order = ["mimetype"] + [n for n in names if n != "mimetype"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time)
+            info.external_attr = 0o644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                dst.writestr(info, src.read(name))
+            else:
+                body = src.read(name)
+                if name.endswith(".opf"):
+                    body = _fix_opf(body)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(info, body, compresslevel=9)
+    return out.getvalue()

@@ -1,0 +1,88 @@
+"""Finding an article's image files on disk (never on the network)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+#: Largest image embedded, in bytes.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """An image file found on disk."""
+
+    path: Path
+    """Where it is."""
+    media_type: str
+    """MIME type sniffed from its bytes."""
+    data: bytes
+    """Its content."""
+
+    @property
+    def name(self) -> str:
+        """A stable file name inside a package, derived from the content."""
+        ext = {
+            "image/png": ".png",
+            "image/jpeg": ".jpg",
+            "image/gif": ".gif",
+            "image/webp": ".webp",
+            "image/svg+xml": ".svg",
+        }[self.media_type]
+        return hashlib.sha256(self.data).hexdigest()[:16] + ext
+
+
+def sniff(data: bytes) -> str | None:
+    """Media type from magic bytes, for the formats e-readers and PDFs support."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return "image/svg+xml"
+    return None
+
+
+def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile | str:
+    """Locate ``src`` for the article at ``article``.
+
+    Returns the file, or the reason it is unavailable: ``remote`` (never
+    fetched), ``missing``, ``outside`` (the path escapes its root) or
+    ``unsupported`` (not an image format we can embed).
+    """
+    s = src.strip()
+    if not s or _REMOTE.match(s):
+        return "remote" if s else "missing"
+    path_part = unquote(urlsplit(s).path)
+    if path_part.startswith("/"):
+        if assets is None:
+            return "missing"
+        root = assets.resolve()
+        candidate = (root / path_part.lstrip("/")).resolve()
+    else:
+        root = (article.parent if article else Path.cwd()).resolve()
+        candidate = (root / path_part).resolve()
+    if not candidate.is_relative_to(root):
+        return "outside"
+    try:
+        if not candidate.is_file():
+            return "missing"
+        if candidate.stat().st_size > MAX_IMAGE_BYTES:
+            return "unsupported"
+        data = candidate.read_bytes()
+    except OSError:
+        return "missing"
+    media = sniff(data)
+    if media is None:
+        return "unsupported"
+    return ImageFile(candidate, media, data)

@@ -1,0 +1,1 @@
+"""Renderers: model -> XHTML (and speech script)."""
