@@ -78,7 +78,7 @@ if [[ ! -f $STAMP ]] || ! grep -qxF "$want" "$STAMP"; then
 fi
 
 if ((DEV)); then
-  if [[ ! -d tests/node/node_modules/remark-mdc || ! -x tests/node/node_modules/.bin/ace ]] \
+  if [[ ! -d tests/node/node_modules/remark-mdc || ! -x tests/node/node_modules/.bin/ace-cli ]] \
      || [[ tests/node/package-lock.json -nt tests/node/node_modules/.installed ]]; then
     log "installing Node test judges (remark-mdc, Ace by DAISY)"
     (cd tests/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)

@@ -54,7 +54,26 @@ def make_markdown() -> MarkdownIt:
     md.use(mdc_block_plugin)
     md.use(mdc_inline_plugin)
     md.disable(["footnote_inline"], ignoreInvalid=True)
+    _fast_pretest(md)
     return md
+
+
+def _fast_pretest(md: MarkdownIt) -> None:
+    """Run linkify-it's costly pretest regex only on text that may hold a GFM
+    autolink: a URL with a scheme (``:``), a ``www.`` address or an e-mail (``@``).
+    (Bare ``example.com`` is not a GFM autolink, so it is left alone too.)"""
+    linkify = md.linkify
+    assert linkify is not None
+    slow = linkify.pretest
+
+    def pretest(text: str) -> bool:
+        return (
+            "." in text
+            and (":" in text or "@" in text or "www." in text or "WWW." in text)
+            and bool(slow(text))
+        )
+
+    linkify.pretest = pretest
 
 
 def parse_mdc(text: str, path: str | None = None) -> RawDocument:

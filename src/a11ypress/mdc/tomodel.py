@@ -318,6 +318,7 @@ class TokenConverter:
                         src=str(tok.attrs.get("src", "")),
                         alt=alt,
                         title=str(title) if title is not None else None,
+                        pos=self.pos(block) if block is not None else None,
                     )
                 )
             elif t == "html_inline":
@@ -376,6 +377,7 @@ class TokenConverter:
                 alt=str(alt) if isinstance(alt, str) else prev.alt,
                 title=prev.title,
                 attrs=props_to_attrs(props, skip=("alt",)),
+                pos=prev.pos,
             )
         elif isinstance(prev, m.InlineComponent):
             merged = {**prev.props, **props}

@@ -9,6 +9,9 @@ import yaml
 
 from a11ypress.model import PropValue
 
+#: libyaml's safe loader when PyYAML was built with it (much faster), else Python's.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Largest YAML text accepted (characters). Articles' front matter is tiny.
 MAX_YAML_CHARS = 256 * 1024
 #: Largest number of nodes the YAML may expand to once aliases are followed.
@@ -36,7 +39,7 @@ def load_mapping(text: str) -> dict[str, PropValue] | YamlProblem:
             f"YAML block is too large ({len(text)} characters, limit {MAX_YAML_CHARS})"
         )
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:

@@ -104,7 +104,8 @@ class Resolver:
         if isinstance(b, m.Paragraph):
             return [self._paragraph(b)]
         if isinstance(b, m.Heading):
-            return [replace(b, children=self.inlines(b.children))]
+            kids = self.inlines(b.children)
+            return [b if kids is b.children else replace(b, children=kids)]
         if isinstance(b, m.ListBlock):
             items = tuple(replace(it, children=self.blocks(it.children)) for it in b.items)
             return [replace(b, items=items)]
@@ -119,7 +120,7 @@ class Resolver:
         solo = [k for k in kids if not (isinstance(k, m.Text) and not k.text.strip())]
         if len(solo) == 1 and isinstance(solo[0], m.Image):
             return m.Figure(image=solo[0], pos=p.pos, lang=p.lang)
-        return replace(p, children=kids)
+        return p if kids is p.children else replace(p, children=kids)
 
     def _rows(self, rows: tuple[m.TableRow, ...]) -> tuple[m.TableRow, ...]:
         return tuple(
@@ -308,17 +309,24 @@ class Resolver:
 
     # ------------------------------------------------------------ inlines
 
-    def inlines(self, kids: Iterable[m.Inline]) -> tuple[m.Inline, ...]:
-        """Resolve inline components inside inline content."""
+    def inlines(self, kids: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+        """Resolve inline components inside inline content (the same tuple
+        comes back when there is nothing to resolve)."""
         out: list[m.Inline] = []
+        changed = False
         for k in kids:
             if isinstance(k, m.InlineComponent):
                 out.extend(self.inline_component(k))
+                changed = True
             elif isinstance(k, m.Emphasis | m.Strong | m.Strikethrough | m.Span | m.Link):
-                out.append(replace(k, children=self.inlines(k.children)))
+                inner = self.inlines(k.children)
+                if inner is not k.children:
+                    k = replace(k, children=inner)
+                    changed = True
+                out.append(k)
             else:
                 out.append(k)
-        return tuple(out)
+        return tuple(out) if changed else kids
 
     def inline_component(self, c: m.InlineComponent) -> list[m.Inline]:
         """Interpret an inline component."""
