@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 WORDS = [
     "access",
@@ -78,6 +79,32 @@ def article(i: int) -> str:
         out.append("```ts [file.ts] {1-2}\nconst a = 1;\nconst b = 2;\n```\n")
         out.append("| a | b |\n|---|---|\n| " + _sentence(rng, 3) + " | 2 |\n")
     out.append("::meta-tags\n---\nkeywords: a, b, c\nurl: https://example.org\n---\n::\n")
+    return "\n".join(out)
+
+
+def plain_markdown(mdc: str) -> str:
+    """The same article as plain Markdown (for tools that do not read MDC):
+    front matter kept, component fences, YAML props, slot lines and props dropped."""
+    out: list[str] = []
+    lines = mdc.split("\n")
+    i = 0
+    in_front = lines[:1] == ["---"]
+    if in_front:
+        end = lines.index("---", 1)
+        out.extend(lines[: end + 1])
+        i = end + 1
+    in_props = after_opener = False
+    for line in lines[i:]:
+        if in_props:
+            in_props = line != "---"
+            continue
+        if line == "---" and after_opener:
+            in_props = True
+            continue
+        after_opener = line.startswith("::") and len(line) > 2 and line[2:3].isalpha()
+        if line.startswith("::") or (line.startswith("#") and line[1:2].isalpha()):
+            continue
+        out.append(re.sub(r"\{[^}\n]*\}", "", re.sub(r":[a-z-]+\[([^]]*)\]", r"\1", line)))
     return "\n".join(out)
 
 
