@@ -26,9 +26,13 @@
 //   {"t":"component","name","props",children}          containerComponent (`::name`)
 //       props = {...inline {attrs}, ...YAML props block}   (YAML wins, YAML types kept)
 //       children: default-slot content, then {"t":"slot","name","props",children}
-//       A `[label]` appears as the first child: {"t":"paragraph","label":true,...}
+//       A block `[label]`'s inline content comes first in children, NOT wrapped in a
+//       paragraph (remark-mdc flattens its label paragraph); note remark-mdc also
+//       drops a `{props}` that follows `[label]` on a block opener.
+//       Default-slot content stays in source order around named slots.
 //   {"t":"inline-component","name","props",children}   textComponent (`:name`)
-//   {"t":"span","props",children}                      `[text]{...}` (= textComponent "span")
+//   {"t":"span","props",children}                      `[text]{...}` (= textComponent "span";
+//                                                      `:span[x]` looks identical)
 //   {"t":"binding","value","default"}                  `{{ value || 'default' }}`
 //   {"t":"heading","depth",children} {"t":"paragraph",children} {"t":"blockquote",children}
 //   {"t":"list","ordered","start"?,"spread",children}  start only when ordered

@@ -148,13 +148,20 @@ def mdc_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
     props = dict(opener.props)
     first = start + 1
     yaml_problem: YamlProblem | None = None
-    if first < content_end and _YAML_FENCE.match(_line(state, first)):
+    if (
+        first < content_end
+        and state.sCount[first] == indent
+        and _YAML_FENCE.match(_line(state, first))
+    ):
         yaml_end = next(
             (n for n in range(first + 1, content_end) if _YAML_FENCE.match(_line(state, n))),
             None,
         )
         if yaml_end is None:
-            # An unclosed props block swallows the rest and gives no props.
+            # An unclosed props block swallows the rest, closer included, and
+            # gives no props.
+            content_end = _parent_end(state, start, end)
+            close_line = None
             first = content_end
             slots = []
         else:
@@ -201,7 +208,7 @@ def mdc_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
         st = state.push("mdc_slot_open", "template", 1)
         st.meta = {"mdc": s_meta}
         st.map = [s_start, s_end]
-        _tokenize_range(state, s_start, s_end)
+        _tokenize_range(state, s_start, s_end, indent)
         state.push("mdc_slot_close", "template", -1)
 
     state.push("mdc_block_close", "div", -1).markup = ":" * opener.colons
@@ -280,15 +287,17 @@ def _scan(
     return None, slots
 
 
-def _tokenize_range(state: StateBlock, start: int, end: int) -> None:
-    """Tokenize lines [start, end) as the content of a component."""
+def _tokenize_range(state: StateBlock, start: int, end: int, indent: int) -> None:
+    """Tokenize lines [start, end) as the content of a component opened at
+    ``indent``: children are measured from their opener's indentation (so 4
+    more spaces make indented code, as in remark-mdc)."""
     if start >= end:
         return
     widths = [state.sCount[n] for n in range(start, end) if not state.isEmpty(n)]
     old = (state.parentType, state.lineMax, state.blkIndent, state.line)
     state.parentType = "mdc"
     state.lineMax = end
-    state.blkIndent = max(old[2], min(widths, default=old[2]))
+    state.blkIndent = max(old[2], min([indent, *widths]))
     state.md.block.tokenize(state, start, end)
     state.parentType, state.lineMax, state.blkIndent, state.line = old
 

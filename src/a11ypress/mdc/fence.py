@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: ``[filename]``: as in @nuxtjs/mdc, from the first ``[`` to the last ``]``.
+_FILENAME = re.compile(r"\[(.*)\]")
+_UNESCAPE = re.compile(r"\\([\[\]{}().*+?^$|])")
 _RANGE = re.compile(r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$")
 
 
@@ -27,15 +30,15 @@ def parse_info(info: str) -> FenceInfo:
     rest = info.strip()
     language = None
     if rest and rest[0] not in "[{":
-        word, _, rest = rest.partition(" ")
-        language = word or None
-        rest = rest.strip()
+        m = re.match(r"[^\s\[{]+", rest)
+        assert m is not None
+        language = m.group()
+        rest = rest[m.end() :].strip()
     filename = None
-    if rest.startswith("["):
-        end = _closing_bracket(rest)
-        if end > 0:
-            filename = rest[1:end].replace("\\]", "]").replace("\\[", "[").strip() or None
-            rest = rest[end + 1 :].strip()
+    fm = _FILENAME.search(rest)
+    if fm:
+        filename = _UNESCAPE.sub(r"\1", fm.group(1)) or None
+        rest = (rest[: fm.start()] + rest[fm.end() :]).strip()
     highlights: tuple[int, ...] = ()
     if rest.startswith("{"):
         end = rest.find("}")
@@ -43,25 +46,6 @@ def parse_info(info: str) -> FenceInfo:
             highlights = _expand(rest[1:end])
             rest = rest[end + 1 :].strip()
     return FenceInfo(language, filename, highlights, rest or None)
-
-
-def _closing_bracket(s: str) -> int:
-    """Index of the ``]`` that closes ``s[0] == '['``, honouring nesting and escapes."""
-    depth = 0
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def _expand(spec: str) -> tuple[int, ...]:

@@ -112,8 +112,6 @@ def mdc_span(state: StateInline, silent: bool) -> bool:
         and (end + 1 >= state.posMax or src[end + 1] in " \t")
     ):
         return False  # leave task-list boxes ("[ ] item") alone
-    if inner.startswith("^"):
-        return False
     if not silent:
         state.push("mdc_span_open", "span", 1)
         _tokenize_between(state, pos + 1, end)
@@ -150,5 +148,8 @@ def mdc_brace(state: StateInline, silent: bool) -> bool:
 def mdc_inline_plugin(md: MarkdownIt) -> None:
     """Register the inline MDC rules."""
     md.inline.ruler.before("emphasis", "mdc_inline_component", mdc_inline_component)
-    md.inline.ruler.after("link", "mdc_span", mdc_span)
+    names = [r.name for r in md.inline.ruler.__rules__]
+    md.inline.ruler.after(
+        "footnote_ref" if "footnote_ref" in names else "link", "mdc_span", mdc_span
+    )
     md.inline.ruler.before("emphasis", "mdc_brace", mdc_brace)

@@ -223,7 +223,7 @@ class TokenConverter:
             tok = toks[i]
             smeta: SlotMeta = tok.meta["mdc"]
             kids, i = self.blocks(toks, i + 1, "mdc_slot_close")
-            if smeta.name == "default":
+            if smeta.name == "default" and not smeta.props:
                 default.extend(kids)
             else:
                 slots.append(
