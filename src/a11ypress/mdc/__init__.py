@@ -59,19 +59,16 @@ def make_markdown() -> MarkdownIt:
 
 
 def _fast_pretest(md: MarkdownIt) -> None:
-    """Run linkify-it's costly pretest regex only on text that may hold a GFM
-    autolink: a URL with a scheme (``:``), a ``www.`` address or an e-mail (``@``).
-    (Bare ``example.com`` is not a GFM autolink, so it is left alone too.)"""
+    """Run linkify-it's costly pretest regex only where the core linkify rule
+    can find something: ``www.`` addresses and e-mail addresses.  Links with a
+    scheme (``https://...``) are found by the inline linkify rule instead, and
+    bare ``example.com`` is not a GFM autolink, so it is left alone."""
     linkify = md.linkify
     assert linkify is not None
     slow = linkify.pretest
 
     def pretest(text: str) -> bool:
-        return (
-            "." in text
-            and (":" in text or "@" in text or "www." in text or "WWW." in text)
-            and bool(slow(text))
-        )
+        return ("@" in text or "www." in text or "WWW." in text) and bool(slow(text))
 
     linkify.pretest = pretest
 
