@@ -246,6 +246,8 @@ class XhtmlRenderer:
         self._last_level = 1
         self._first_heading = True
         self._footnote_numbers: dict[str, int] = {}
+        self._first_ref: dict[int, str] = {}
+        self._ref_count = 0
 
     # ----------------------------------------------------------------- headings
 
@@ -516,12 +518,11 @@ class XhtmlRenderer:
             self.inlines(e, k.children)
         elif isinstance(k, m.FootnoteRef):
             n = self._footnote_numbers.setdefault(k.label, len(self._footnote_numbers) + 1)
+            self._ref_count += 1
+            ref_id = f"{self.ctx.id_prefix}fnref-{self._ref_count}"
+            self._first_ref.setdefault(n, ref_id)
             sup = _el(parent, "sup")
-            attrs = {
-                "href": f"#{self.ctx.id_prefix}fn-{n}",
-                "id": f"{self.ctx.id_prefix}fnref-{n}-{len(self.ctx.headings)}-{id(k)}",
-                "role": "doc-noteref",
-            }
+            attrs = {"href": f"#{self.ctx.id_prefix}fn-{n}", "id": ref_id, "role": "doc-noteref"}
             if self.ctx.epub:
                 attrs[EPUB_TYPE] = "noteref"
             _el(sup, "a", attrs, str(n))
@@ -565,9 +566,12 @@ class XhtmlRenderer:
             if self.ctx.epub:
                 attrs[EPUB_TYPE] = "footnote"
             aside = _el(sec, "aside", attrs)
-            label = _el(aside, "p", {"class": "footnote-label"}, f"Note {n}")
-            del label
+            _el(aside, "p", {"class": "footnote-label"}, f"Note {n}")
             self.blocks(aside, note.children)
+            if n in self._first_ref:
+                back = _el(aside, "p", {"class": "footnote-back"})
+                _el(back, "a", {"href": "#" + self._first_ref[n], "role": "doc-backlink"},
+                    "Back to the text")
 
     # ----------------------------------------------------------------- raw html
 
