@@ -20,6 +20,7 @@ from a11ypress.export.images import find_image
 from a11ypress.judges import run_ace, run_epubcheck
 from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
 from a11ypress.transforms.digest import digest
+from a11ypress.transforms.walk import iter_nodes
 from conftest import ROOT, SAMPLES, SEED
 
 ASSETS = ROOT / "samples" / "assets"
@@ -85,20 +86,9 @@ def _expected_alts(path: Path) -> list[str]:
     doc = load(path).document
     alts = known_alts(doc)
     out: list[str] = []
-    stack: list[object] = list(doc.children)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, m.Figure):
-            node = node.image
-        if isinstance(node, m.Image):
-            if not isinstance(find_image(node.src, path, ASSETS), str):
-                alt = node.alt if not node.alt_missing else alts.get(node.src, NO_DESCRIPTION)
-                out.append(alt)
-            continue
-        for name in ("children", "items", "cells", "head", "body", "slots"):
-            kids = getattr(node, name, None)
-            if isinstance(kids, tuple):
-                stack.extend(kids)
+    for node in iter_nodes(doc.children):
+        if isinstance(node, m.Image) and not isinstance(find_image(node.src, path, ASSETS), str):
+            out.append(node.alt if not node.alt_missing else alts.get(node.src, NO_DESCRIPTION))
     cover = doc.metadata.cover
     if cover is not None and not isinstance(find_image(cover.src, path, ASSETS), str):
         out.append(cover.alt or f"Cover of {doc.metadata.title}")

@@ -36,6 +36,7 @@ from a11ypress.render.xhtml import (
 )
 from a11ypress.serialize import to_json
 from a11ypress.styles import stylesheet
+from a11ypress.transforms.walk import iter_nodes
 
 CSS_HREF = "styles/epub.css"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -319,7 +320,7 @@ def _a11y_metadata(
     book: epub.EpubBook, doc: m.Document, chapters: list[Chapter], images: int, missing_alt: int
 ) -> None:
     """schema.org accessibility metadata that is true for this book."""
-    tables = sum(_count(c.doc, m.Table) for c in chapters)
+    tables = sum(isinstance(n, m.Table) for c in chapters for n in iter_nodes(c.doc))
     notes = sum(len(c.doc.footnotes) for c in chapters)
 
     def prop(name: str, value: str) -> None:
@@ -373,17 +374,6 @@ def _a11y_metadata(
     prop("schema:accessibilitySummary", " ".join(parts))
     if all_alt:
         prop("dcterms:conformsTo", CONFORMS_TO)
-
-
-def _count(node: object, kind: type) -> int:
-    if isinstance(node, kind):
-        return 1
-    total = 0
-    for name in ("children", "items", "body"):
-        kids = getattr(node, name, None)
-        if isinstance(kids, tuple):
-            total += sum(_count(k, kind) for k in kids)
-    return total
 
 
 def _fix_opf(opf: bytes) -> bytes:

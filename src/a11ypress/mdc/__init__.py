@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from a11ypress import model as m
@@ -109,13 +110,12 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
             m.Paragraph(children=(m.Text(text=p),)) for p in body.split("\n\n") if p.strip()
         )
         return RawDocument(data, paras, (), tuple(sink.items))
-    conv = TokenConverter(data, sink)
-    conv.inline_text_parser = lambda s: _parse_inline(md, s, env)
+    conv = TokenConverter(data, sink, lambda s: _parse_inline(md, s, env))
     blocks, _ = conv.blocks(tokens, 0, None)
     return RawDocument(data, tuple(blocks), tuple(conv.footnotes), tuple(sink.items))
 
 
-def _parse_inline(md: MarkdownIt, text: str, env: dict[str, object]) -> list[object]:
+def _parse_inline(md: MarkdownIt, text: str, env: dict[str, object]) -> list[Token]:
     toks = md.parseInline(text, env)
     return list(toks[0].children or []) if toks else []
 

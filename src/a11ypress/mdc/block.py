@@ -22,7 +22,7 @@ from markdown_it.rules_block import StateBlock
 
 from a11ypress.model import PropValue
 
-from .props import kebab, parse_props
+from .props import kebab, label_end, parse_props
 from .yamlsafe import YamlProblem, load_mapping
 
 _OPENER = re.compile(r"(:{2,})([A-Za-z][A-Za-z0-9_-]*)")
@@ -89,7 +89,7 @@ def parse_opener(line: str) -> Opener | None:
     i = m.end()
     label = None
     if i < len(line) and line[i] == "[":
-        end = _label_end(line, i)
+        end = label_end(line, i)
         if end < 0:
             return None
         label = line[i + 1 : end]
@@ -104,25 +104,6 @@ def parse_opener(line: str) -> Opener | None:
     if line[i:].strip(" \t"):
         return None
     return Opener(len(m.group(1)), kebab(name), label, props)
-
-
-def _label_end(s: str, start: int) -> int:
-    """Index of the ``]`` closing the ``[`` at ``start`` (nesting, escapes), or -1."""
-    depth = 0
-    i = start
-    while i < len(s):
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def _line(state: StateBlock, n: int) -> str:

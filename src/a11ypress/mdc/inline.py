@@ -17,35 +17,12 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from .props import kebab, parse_props
+from .props import kebab, label_end, parse_props
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _BEFORE_COMPONENT = frozenset(" \t\n\r[*_(")
 #: Longest ``{{ binding }}`` accepted.
 _MAX_BINDING = 500
-
-
-def _label_end(state: StateInline, start: int) -> int:
-    """End of a ``[label]`` starting at ``start`` on the same line, or -1."""
-    src = state.src
-    depth = 0
-    i = start
-    limit = state.posMax
-    while i < limit:
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "\n":
-            return -1
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def _tokenize_between(state: StateInline, start: int, end: int) -> None:
@@ -70,7 +47,7 @@ def mdc_inline_component(state: StateInline, silent: bool) -> bool:
     name = kebab(m.group())
     label: tuple[int, int] | None = None
     if i < state.posMax and src[i] == "[":
-        end = _label_end(state, i)
+        end = label_end(src, i, state.posMax)
         if end >= 0:
             label = (i + 1, end)
             i = end + 1

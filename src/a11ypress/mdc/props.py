@@ -15,6 +15,29 @@ _CLASS_ID = re.compile(r"[^\s.#{}\"'<>=`]+")
 _KEBAB = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
+def label_end(src: str, start: int, limit: int | None = None) -> int:
+    """Index of the ``]`` closing the ``[`` at ``src[start]`` on the same line
+    (nested brackets balanced, backslash escapes skipped), or -1."""
+    depth = 0
+    i = start
+    end = len(src) if limit is None else limit
+    while i < end:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "\n":
+            return -1
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
 def kebab(name: str) -> str:
     """Kebab-case a component or prop name: ``MyAlert`` -> ``my-alert``."""
     return _KEBAB.sub(r"-\1", name).lower()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markdown_it.token import Token
 
@@ -42,7 +42,13 @@ def _prop_text(v: PropValue) -> str:
 class TokenConverter:
     """Builds raw model nodes from one token stream."""
 
-    def __init__(self, data: dict[str, PropValue], sink: DiagnosticSink, line_offset: int = 0):
+    def __init__(
+        self,
+        data: dict[str, PropValue],
+        sink: DiagnosticSink,
+        parse_inline: Callable[[str], list[Token]],
+        line_offset: int = 0,
+    ):
         self.data = data
         """Front matter, for bindings."""
         self.sink = sink
@@ -51,6 +57,8 @@ class TokenConverter:
         """Added to 0-based token lines to get 1-based file lines, minus one."""
         self.footnotes: list[m.FootnoteDef] = []
         """Footnote definitions met."""
+        self.parse_inline = parse_inline
+        """Tokenizes a piece of inline Markdown (component labels)."""
 
     # ------------------------------------------------------------ blocks
 
@@ -257,14 +265,9 @@ class TokenConverter:
 
     # ------------------------------------------------------------ inlines
 
-    inline_text_parser: object = None
-
     def inline_text(self, text: str) -> list[m.Inline]:
-        """Parse a label as inline Markdown (set up by the parser)."""
-        parse = self.inline_text_parser
-        assert callable(parse)
-        toks: list[Token] = parse(text)
-        return self.inlines(toks, None)
+        """Parse a label as inline Markdown."""
+        return self.inlines(self.parse_inline(text), None)
 
     def inlines(self, toks: Sequence[Token], block: Token | None) -> list[m.Inline]:
         """Convert an inline token list."""

@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.transforms.text import plain_text
+from a11ypress.transforms.walk import iter_nodes
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -570,8 +571,12 @@ class XhtmlRenderer:
             self.blocks(aside, note.children)
             if n in self._first_ref:
                 back = _el(aside, "p", {"class": "footnote-back"})
-                _el(back, "a", {"href": "#" + self._first_ref[n], "role": "doc-backlink"},
-                    "Back to the text")
+                _el(
+                    back,
+                    "a",
+                    {"href": "#" + self._first_ref[n], "role": "doc-backlink"},
+                    "Back to the text",
+                )
 
     # ----------------------------------------------------------------- raw html
 
@@ -658,17 +663,9 @@ def known_alts(doc: m.Document) -> dict[str, str]:
     cover = doc.metadata.cover
     if cover is not None and cover.alt:
         out[cover.src] = cover.alt
-    stack: list[object] = list(doc.children)
-    while stack:
-        node = stack.pop()
+    for node in iter_nodes(doc):
         if isinstance(node, m.Image) and node.alt:
             out.setdefault(node.src, node.alt)
-        elif isinstance(node, m.Figure):
-            stack.append(node.image)
-        for name in ("children", "items", "cells", "head", "body", "slots"):
-            kids = getattr(node, name, None)
-            if isinstance(kids, tuple):
-                stack.extend(kids)
     return out
 
 
@@ -680,7 +677,7 @@ def heading_shift(doc: m.Document) -> int:
     return 1 if levels and min(levels) == 1 else 0
 
 
-def render_article(doc: m.Document, ctx: RenderContext, *, title_page: bool = False) -> bytes:
+def render_article(doc: m.Document, ctx: RenderContext) -> bytes:
     """One article as a complete XHTML document (an EPUB chapter or PDF input)."""
     title = doc.metadata.title or "Untitled"
     root, body = new_document(title, ctx.lang, ctx.stylesheets)
@@ -707,5 +704,4 @@ def render_article(doc: m.Document, ctx: RenderContext, *, title_page: bool = Fa
             section.set("aria-labelledby", first[2])
         else:
             del section.attrib["aria-labelledby"]
-    del title_page
     return serialize(root)
