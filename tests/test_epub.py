@@ -182,6 +182,24 @@ def test_nav_is_nested(books: dict[str, Path]) -> None:
     assert any(li.find("h:ol/h:li", NS) is not None for li in top)
 
 
+def test_landmarks_and_cover(books: dict[str, Path]) -> None:
+    nav = _xhtml(books["images"], "EPUB/nav.xhtml")
+    marks = {
+        a.get(f"{{{NS['epub']}}}type"): a.get("href")
+        for a in nav.findall(".//h:nav[@id='landmarks']//h:a", NS)
+    }
+    assert marks["toc"] == "nav.xhtml#toc"
+    assert marks["bodymatter"] == "text/ch001.xhtml"
+    assert marks["cover"] == "text/title.xhtml#cover"
+    with zipfile.ZipFile(books["images"]) as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert 'properties="cover-image"' in opf
+    assert "cover" not in {
+        a.get(f"{{{NS['epub']}}}type")
+        for a in _xhtml(books["inline"], "EPUB/nav.xhtml").iter(f"{{{NS['h']}}}a")
+    }
+
+
 def test_accessibility_metadata_is_true(books: dict[str, Path]) -> None:
     def metas(book: Path) -> list[tuple[str, str]]:
         with zipfile.ZipFile(book) as z:

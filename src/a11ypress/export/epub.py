@@ -187,7 +187,7 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
         uid="nav",
         file_name="nav.xhtml",
         media_type="application/xhtml+xml",
-        content=_nav(meta, lang, chapters),
+        content=_nav(meta, lang, chapters, has_cover=cover_item is not None),
     )
     nav.properties = ["nav"]
     book.add_item(nav)
@@ -204,7 +204,7 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
             item.properties = ["cover-image"]
         book.add_item(item)
 
-    _a11y_metadata(book, doc, chapters, images_shown + (1 if cover_item else 0), total_missing)
+    _a11y_metadata(book, chapters, images_shown + (1 if cover_item else 0), total_missing)
     book.spine = [title_page, nav, *spine_items]
 
     buf = io.BytesIO()
@@ -246,7 +246,11 @@ def _title_page(meta: m.Metadata, lang: str, cover: str | None) -> bytes:
     )
     if cover is not None and meta.cover is not None:
         alt = meta.cover.alt or f"Cover of {meta.title}"
-        _el(_el(sec, "div", {"class": "cover"}), "img", {"src": "../images/" + cover, "alt": alt})
+        _el(
+            _el(sec, "div", {"class": "cover", "id": "cover"}),
+            "img",
+            {"src": "../images/" + cover, "alt": alt},
+        )
     _el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
     if meta.authors:
         _el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
@@ -257,7 +261,7 @@ def _title_page(meta: m.Metadata, lang: str, cover: str | None) -> bytes:
     return serialize(root)
 
 
-def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter]) -> bytes:
+def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: bool) -> bytes:
     root, body = new_document(meta.title or "Contents", lang, [CSS_HREF])
     nav = _el(
         body,
@@ -286,6 +290,8 @@ def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter]) -> bytes:
     )
     _el(land, "h2", {"id": "landmarks-title"}, "Landmarks")
     ol = _el(land, "ol")
+    if has_cover:
+        _el(_el(ol, "li"), "a", {"href": "text/title.xhtml#cover", EPUB_TYPE: "cover"}, "Cover")
     _el(_el(ol, "li"), "a", {"href": "text/title.xhtml", EPUB_TYPE: "titlepage"}, "Title page")
     _el(_el(ol, "li"), "a", {"href": "nav.xhtml#toc", EPUB_TYPE: "toc"}, "Contents")
     if chapters:
@@ -317,7 +323,7 @@ def _nest(parent: etree._Element, heads: list[tuple[int, str, str]], file_name: 
 
 
 def _a11y_metadata(
-    book: epub.EpubBook, doc: m.Document, chapters: list[Chapter], images: int, missing_alt: int
+    book: epub.EpubBook, chapters: list[Chapter], images: int, missing_alt: int
 ) -> None:
     """schema.org accessibility metadata that is true for this book."""
     tables = sum(isinstance(n, m.Table) for c in chapters for n in iter_nodes(c.doc))
