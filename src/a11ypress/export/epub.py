@@ -24,16 +24,8 @@ from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.export import ExportOptions
 from a11ypress.export.images import ImageFile, find_image
 from a11ypress.fsutil import atomic_write
-from a11ypress.render.xhtml import (
-    EPUB_TYPE,
-    ImageRef,
-    RenderContext,
-    _el,
-    _set_lang,
-    new_document,
-    render_article,
-    serialize,
-)
+from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
+from a11ypress.render.xhtml import ImageRef, RenderContext, render_article
 from a11ypress.serialize import to_json
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.walk import iter_nodes
@@ -241,44 +233,44 @@ def _cover(
 
 def _title_page(meta: m.Metadata, lang: str, cover: str | None) -> bytes:
     root, body = new_document(meta.title or "Untitled", lang, ["../" + CSS_HREF])
-    sec = _el(
+    sec = el(
         body, "section", {"class": "titlepage", EPUB_TYPE: "titlepage", "aria-label": "Title page"}
     )
     if cover is not None and meta.cover is not None:
         alt = meta.cover.alt or f"Cover of {meta.title}"
-        _el(
-            _el(sec, "div", {"class": "cover", "id": "cover"}),
+        el(
+            el(sec, "div", {"class": "cover", "id": "cover"}),
             "img",
             {"src": "../images/" + cover, "alt": alt},
         )
-    _el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
+    el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
     if meta.authors:
-        _el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
+        el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
     if meta.date:
-        _el(sec, "p", {"class": "date"}, meta.date)
+        el(sec, "p", {"class": "date"}, meta.date)
     if meta.description:
-        _el(sec, "p", {"class": "description"}, meta.description)
+        el(sec, "p", {"class": "description"}, meta.description)
     return serialize(root)
 
 
 def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: bool) -> bytes:
     root, body = new_document(meta.title or "Contents", lang, [CSS_HREF])
-    nav = _el(
+    nav = el(
         body,
         "nav",
         {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
     )
-    _el(nav, "h1", {"id": "toc-title"}, "Contents")
-    top = _el(nav, "ol")
+    el(nav, "h1", {"id": "toc-title"}, "Contents")
+    top = el(nav, "ol")
     for ch in chapters:
         heads = ch.headings
         title_id = next((h[2] for h in heads if h[0] == 1), None)
-        li = _el(top, "li")
-        _set_lang(li, ch.doc.metadata.language if ch.doc.metadata.language != lang else None)
+        li = el(top, "li")
+        set_lang(li, ch.doc.metadata.language if ch.doc.metadata.language != lang else None)
         href = ch.file_name + (f"#{title_id}" if title_id else "")
-        _el(li, "a", {"href": href}, ch.doc.metadata.title or "Untitled")
+        el(li, "a", {"href": href}, ch.doc.metadata.title or "Untitled")
         _nest(li, [h for h in heads if h[0] > 1], ch.file_name)
-    land = _el(
+    land = el(
         body,
         "nav",
         {
@@ -288,15 +280,15 @@ def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: boo
             "aria-labelledby": "landmarks-title",
         },
     )
-    _el(land, "h2", {"id": "landmarks-title"}, "Landmarks")
-    ol = _el(land, "ol")
+    el(land, "h2", {"id": "landmarks-title"}, "Landmarks")
+    ol = el(land, "ol")
     if has_cover:
-        _el(_el(ol, "li"), "a", {"href": "text/title.xhtml#cover", EPUB_TYPE: "cover"}, "Cover")
-    _el(_el(ol, "li"), "a", {"href": "text/title.xhtml", EPUB_TYPE: "titlepage"}, "Title page")
-    _el(_el(ol, "li"), "a", {"href": "nav.xhtml#toc", EPUB_TYPE: "toc"}, "Contents")
+        el(el(ol, "li"), "a", {"href": "text/title.xhtml#cover", EPUB_TYPE: "cover"}, "Cover")
+    el(el(ol, "li"), "a", {"href": "text/title.xhtml", EPUB_TYPE: "titlepage"}, "Title page")
+    el(el(ol, "li"), "a", {"href": "nav.xhtml#toc", EPUB_TYPE: "toc"}, "Contents")
     if chapters:
-        _el(
-            _el(ol, "li"),
+        el(
+            el(ol, "li"),
             "a",
             {"href": chapters[0].file_name, EPUB_TYPE: "bodymatter"},
             "Start of content",
@@ -308,7 +300,7 @@ def _nest(parent: etree._Element, heads: list[tuple[int, str, str]], file_name: 
     """Nested ``ol`` of headings (levels already without gaps)."""
     if not heads:
         return
-    ol = _el(parent, "ol")
+    ol = el(parent, "ol")
     base = heads[0][0]
     i = 0
     while i < len(heads):
@@ -316,8 +308,8 @@ def _nest(parent: etree._Element, heads: list[tuple[int, str, str]], file_name: 
         j = i + 1
         while j < len(heads) and heads[j][0] > max(level, base):
             j += 1
-        li = _el(ol, "li")
-        _el(li, "a", {"href": f"{file_name}#{ident}"}, text)
+        li = el(ol, "li")
+        el(li, "a", {"href": f"{file_name}#{ident}"}, text)
         _nest(li, heads[i + 1 : j], file_name)
         i = j
 

@@ -15,142 +15,19 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
 
+from .dom import EPUB_TYPE, append_text, clean, el, new_document, serialize, set_lang
+from .safehtml import inline_html, raw_html, safe_href
+
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-XHTML = "http://www.w3.org/1999/xhtml"
 #: Alt text of an image whose author gave none (honest, and never empty: an
 #: empty alt would tell assistive technology the image is decorative).
 NO_DESCRIPTION = "Image (no description provided)"
-OPS = "http://www.idpf.org/2007/ops"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPUB_TYPE = f"{{{OPS}}}type"
-NSMAP = {None: XHTML, "epub": OPS}
-
-#: Inline HTML tags kept (as themselves) when an article uses raw HTML.
-PHRASING = frozenset(
-    {
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "cite",
-        "code",
-        "del",
-        "dfn",
-        "em",
-        "i",
-        "ins",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-        "var",
-        "br",
-        "wbr",
-    }
-)
-#: Block HTML tags kept from raw HTML blocks.
-FLOW = (
-    frozenset(
-        {
-            "p",
-            "div",
-            "section",
-            "article",
-            "aside",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "dl",
-            "dt",
-            "dd",
-            "pre",
-            "hr",
-            "table",
-            "caption",
-            "thead",
-            "tbody",
-            "tfoot",
-            "tr",
-            "th",
-            "td",
-            "details",
-            "summary",
-            "figure",
-            "figcaption",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "address",
-            "a",
-        }
-    )
-    | PHRASING
-)
-#: Attributes kept on raw HTML (others, event handlers included, are dropped).
-SAFE_ATTRS = frozenset(
-    {
-        "title",
-        "lang",
-        "dir",
-        "colspan",
-        "rowspan",
-        "scope",
-        "datetime",
-        "cite",
-        "href",
-        "abbr",
-        "headers",
-        "open",
-    }
-)
-#: Elements whose content is dropped with them.
-DROP_WITH_CONTENT = frozenset(
-    {
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "embed",
-        "noscript",
-        "template",
-        "form",
-        "input",
-        "button",
-        "select",
-        "textarea",
-        "video",
-        "audio",
-        "canvas",
-        "svg",
-        "math",
-        "head",
-        "title",
-        "link",
-        "meta",
-        "img",
-        "picture",
-        "source",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,48 +72,6 @@ class RenderContext:
     """Alt text given elsewhere in the article for an image source (cover included)."""
 
 
-def _el(
-    parent: etree._Element | None,
-    tag: str,
-    attrib: dict[str, str] | None = None,
-    text: str | None = None,
-) -> etree._Element:
-    if parent is not None:
-        e = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
-    else:
-        e = etree.Element(f"{{{XHTML}}}{tag}", nsmap=NSMAP)  # type: ignore[arg-type]
-    for k, v in (attrib or {}).items():
-        e.set(k, v)
-    if text:
-        e.text = text
-    return e
-
-
-def _append_text(parent: etree._Element, text: str) -> None:
-    """Append text after the last child (or as the element's text)."""
-    text = _clean(text)
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
-def _clean(text: str) -> str:
-    """Drop characters XML cannot carry."""
-    return "".join(
-        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
-    )
-
-
-def _set_lang(e: etree._Element, lang: str | None) -> None:
-    if lang:
-        e.set("lang", lang)
-        e.set(XML_LANG, lang)
-
-
 class XhtmlRenderer:
     """Renders one document's blocks into XHTML elements."""
 
@@ -275,23 +110,23 @@ class XhtmlRenderer:
         if isinstance(b, m.Heading):
             level = self.heading_level(b.level)
             ident = self.ctx.id_prefix + (b.id or f"h{len(self.ctx.headings)}")
-            e = _el(parent, f"h{level}", {"id": ident})
+            e = el(parent, f"h{level}", {"id": ident})
             self.inlines(e, b.children)
             self.ctx.headings.append((level, plain_text(b) or "Untitled section", ident))
         elif isinstance(b, m.Paragraph):
-            e = _el(parent, "p")
+            e = el(parent, "p")
             self.inlines(e, b.children)
         elif isinstance(b, m.ListBlock):
             attrs = {}
             if b.ordered and b.start is not None:
                 attrs["start"] = str(b.start)
-            e = _el(parent, "ol" if b.ordered else "ul", attrs)
+            e = el(parent, "ol" if b.ordered else "ul", attrs)
             for it in b.items:
-                li = _el(e, "li")
-                _set_lang(li, it.lang)
+                li = el(e, "li")
+                set_lang(li, it.lang)
                 if it.checked is not None:
                     li.set("class", "task")
-                    _el(
+                    el(
                         li,
                         "span",
                         {"class": "task-state"},
@@ -299,7 +134,7 @@ class XhtmlRenderer:
                     )
                 self._item_blocks(li, it.children)
         elif isinstance(b, m.Quote):
-            e = _el(parent, "blockquote")
+            e = el(parent, "blockquote")
             self.blocks(e, b.children)
         elif isinstance(b, m.CodeBlock):
             e = self._code_block(parent, b)
@@ -308,37 +143,37 @@ class XhtmlRenderer:
         elif isinstance(b, m.Figure):
             e = self._figure(parent, b)
         elif isinstance(b, m.ThematicBreak):
-            e = _el(parent, "hr")
+            e = el(parent, "hr")
         elif isinstance(b, m.Callout):
             e = self._callout(parent, b)
         elif isinstance(b, m.CodeGroup):
-            e = _el(parent, "div", {"class": "code-group"})
+            e = el(parent, "div", {"class": "code-group"})
             self.blocks(e, b.children)
         elif isinstance(b, m.LinkCard):
-            e = _el(parent, "p", {"class": "read-more"})
-            _el(e, "span", {"class": "read-more-label"}, "Read more: ")
+            e = el(parent, "p", {"class": "read-more"})
+            el(e, "span", {"class": "read-more-label"}, "Read more: ")
             a = self._link(e, b.url, b.pos.line if b.pos else None)
             self.inlines(a, b.title)
             if b.children:
-                self.blocks(_el(parent, "div", {"class": "read-more-description"}), b.children)
+                self.blocks(el(parent, "div", {"class": "read-more-description"}), b.children)
         elif isinstance(b, m.HtmlBlock):
-            e = _el(parent, "div", {"class": "raw-html"})
-            self._raw_html(e, b.html)
+            e = el(parent, "div", {"class": "raw-html"})
+            raw_html(e, b.html)
             if not len(e) and not (e.text or "").strip():
                 parent.remove(e)
                 return
         elif isinstance(b, m.Component):
-            e = _el(parent, "div", {"class": f"component component-{b.name}"})
+            e = el(parent, "div", {"class": f"component component-{b.name}"})
             self.blocks(e, b.children)
             for s in b.slots:
-                se = _el(e, "div", {"class": f"slot slot-{s.name}"})
+                se = el(e, "div", {"class": f"slot slot-{s.name}"})
                 self.blocks(se, s.children)
         elif isinstance(b, m.Section):
-            e = _el(parent, "section", {"id": self.ctx.id_prefix + (b.id or "section")})
+            e = el(parent, "section", {"id": self.ctx.id_prefix + (b.id or "section")})
             self.blocks(e, b.children)
         else:  # pragma: no cover - closed set
             return
-        _set_lang(e, b.lang)
+        set_lang(e, b.lang)
 
     def _item_blocks(self, li: etree._Element, blocks: Sequence[m.Block]) -> None:
         """List item content; a lone paragraph is written inline (tight list)."""
@@ -350,37 +185,37 @@ class XhtmlRenderer:
     def _code_block(self, parent: etree._Element, b: m.CodeBlock) -> etree._Element:
         wrap = parent
         if b.filename:
-            wrap = _el(parent, "figure", {"class": "code"})
-            _el(wrap, "figcaption", {"class": "filename"}, b.filename)
-        pre = _el(wrap, "pre")
-        code = _el(pre, "code", {"class": f"language-{b.language}"} if b.language else None)
-        code.text = _clean(b.text)
+            wrap = el(parent, "figure", {"class": "code"})
+            el(wrap, "figcaption", {"class": "filename"}, b.filename)
+        pre = el(wrap, "pre")
+        code = el(pre, "code", {"class": f"language-{b.language}"} if b.language else None)
+        code.text = clean(b.text)
         return wrap
 
     def _table(self, parent: etree._Element, b: m.Table) -> etree._Element:
-        t = _el(parent, "table")
+        t = el(parent, "table")
         if b.caption:
-            self.inlines(_el(t, "caption"), b.caption)
+            self.inlines(el(t, "caption"), b.caption)
         if b.head:
-            thead = _el(t, "thead")
+            thead = el(t, "thead")
             for row in b.head:
-                tr = _el(thead, "tr")
+                tr = el(thead, "tr")
                 for cell in row.cells:
                     self._cell(tr, cell, "th", "col")
-        tbody = _el(t, "tbody")
+        tbody = el(t, "tbody")
         for row in b.body:
-            tr = _el(tbody, "tr")
+            tr = el(tbody, "tr")
             for cell in row.cells:
                 self._cell(tr, cell, "th" if cell.header else "td", "row")
         if not b.body:
-            _el(_el(tbody, "tr"), "td")
+            el(el(tbody, "tr"), "td")
         return t
 
     def _cell(self, tr: etree._Element, cell: m.TableCell, tag: str, scope: str) -> None:
         attrs = {"scope": scope} if tag == "th" else {}
         if cell.align:
             attrs["class"] = f"align-{cell.align}"
-        c = _el(tr, tag, attrs)
+        c = el(tr, tag, attrs)
         self.inlines(c, cell.children)
 
     def _callout(self, parent: etree._Element, b: m.Callout) -> etree._Element:
@@ -390,9 +225,9 @@ class XhtmlRenderer:
             attrs["role"] = "doc-tip"
         else:
             attrs["role"] = "note"
-        e = _el(parent, "aside", attrs)
-        head = _el(e, "p", {"class": "callout-label"})
-        strong = _el(head, "strong", None, b.label + (": " if b.title else ""))
+        e = el(parent, "aside", attrs)
+        head = el(e, "p", {"class": "callout-label"})
+        strong = el(head, "strong", None, b.label + (": " if b.title else ""))
         if b.title:
             self.inlines(strong, b.title)
         self.blocks(e, b.children)
@@ -401,13 +236,13 @@ class XhtmlRenderer:
     def _figure(self, parent: etree._Element, b: m.Figure) -> etree._Element:
         img = b.image
         if img.decorative and not b.caption:
-            e = _el(parent, "div", {"class": "decorative"})
+            e = el(parent, "div", {"class": "decorative"})
             self.image(e, img)
             return e
-        e = _el(parent, "figure")
+        e = el(parent, "figure")
         self.image(e, img, caption=plain_text(b.caption) if b.caption else "")
         if b.caption:
-            self.inlines(_el(e, "figcaption"), b.caption)
+            self.inlines(el(e, "figcaption"), b.caption)
         return e
 
     # ----------------------------------------------------------------- images
@@ -434,7 +269,7 @@ class XhtmlRenderer:
                 "missing": "image file not found",
                 "outside": "image path outside the article's folder",
             }.get(ref.reason or "", "image unavailable")
-            ph = _el(
+            ph = el(
                 parent,
                 "span",
                 {"class": "image-placeholder", "role": "img", "aria-label": alt or "Image"},
@@ -452,7 +287,7 @@ class XhtmlRenderer:
             attrs["role"] = "presentation"
         if img.title:
             attrs["title"] = img.title
-        _el(parent, "img", attrs)
+        el(parent, "img", attrs)
         self.ctx.images_seen.append((img.src, alt, img.decorative))
 
     # ----------------------------------------------------------------- inlines
@@ -463,44 +298,31 @@ class XhtmlRenderer:
         stack = [parent]
         for k in kids:
             if isinstance(k, m.HtmlInline):
-                self._inline_html(stack, k.html)
+                inline_html(stack, k.html)
             else:
                 self.inline(stack[-1], k)
-
-    def _inline_html(self, stack: list[etree._Element], raw: str) -> None:
-        tag = raw.strip("<>/ \n").split()[0].lower() if raw.strip("<>/ \n") else ""
-        if raw.startswith("</"):
-            if len(stack) > 1 and etree.QName(stack[-1]).localname == tag:
-                stack.pop()
-            return
-        if raw.startswith("<!--") or tag not in PHRASING:
-            return
-        e = _el(stack[-1], tag)
-        if tag in ("br", "wbr") or raw.rstrip().endswith("/>"):
-            return
-        stack.append(e)
 
     def inline(self, parent: etree._Element, k: m.Inline) -> None:
         """Render one inline node."""
         e: etree._Element | None = None
         if isinstance(k, m.Text):
             if k.lang:
-                e = _el(parent, "span")
-                e.text = _clean(k.text)
+                e = el(parent, "span")
+                e.text = clean(k.text)
             else:
-                _append_text(parent, k.text)
+                append_text(parent, k.text)
         elif isinstance(k, m.Emphasis):
-            e = _el(parent, "em")
+            e = el(parent, "em")
             self.inlines(e, k.children)
         elif isinstance(k, m.Strong):
-            e = _el(parent, "strong")
+            e = el(parent, "strong")
             self.inlines(e, k.children)
         elif isinstance(k, m.Strikethrough):
-            e = _el(parent, "del")
+            e = el(parent, "del")
             self.inlines(e, k.children)
         elif isinstance(k, m.Code):
-            e = _el(parent, "code")
-            e.text = _clean(k.text)
+            e = el(parent, "code")
+            e.text = clean(k.text)
         elif isinstance(k, m.Link):
             e = self._link(parent, k.url, None)
             if k.title:
@@ -511,9 +333,9 @@ class XhtmlRenderer:
         elif isinstance(k, m.Image):
             self.image(parent, k)
         elif isinstance(k, m.LineBreak):
-            _el(parent, "br")
+            el(parent, "br")
         elif isinstance(k, m.Span):
-            e = _el(parent, "span")
+            e = el(parent, "span")
             if k.attrs and k.attrs.classes:
                 e.set("class", " ".join(k.attrs.classes))
             self.inlines(e, k.children)
@@ -522,23 +344,23 @@ class XhtmlRenderer:
             self._ref_count += 1
             ref_id = f"{self.ctx.id_prefix}fnref-{self._ref_count}"
             self._first_ref.setdefault(n, ref_id)
-            sup = _el(parent, "sup")
+            sup = el(parent, "sup")
             attrs = {"href": f"#{self.ctx.id_prefix}fn-{n}", "id": ref_id, "role": "doc-noteref"}
             if self.ctx.epub:
                 attrs[EPUB_TYPE] = "noteref"
-            _el(sup, "a", attrs, str(n))
+            el(sup, "a", attrs, str(n))
         elif isinstance(k, m.InlineComponent):
-            e = _el(parent, "span", {"class": f"component component-{k.name}"})
+            e = el(parent, "span", {"class": f"component component-{k.name}"})
             self.inlines(e, k.children)
         if e is not None:
-            _set_lang(e, k.lang)
+            set_lang(e, k.lang)
 
     def _link(self, parent: etree._Element, url: str, line: int | None) -> etree._Element:
         """An ``<a>``; a site-relative target is made absolute against the
         article's URL, or kept as text when there is none to resolve against."""
         u = url.strip()
         if u.startswith("#"):
-            return _el(parent, "a", {"href": "#" + self.ctx.id_prefix + u[1:]})
+            return el(parent, "a", {"href": "#" + self.ctx.id_prefix + u[1:]})
         if not _SCHEME.match(u):
             if self.ctx.base_url:
                 u = urljoin(self.ctx.base_url, u)
@@ -551,8 +373,8 @@ class XhtmlRenderer:
                     line,
                     Severity.INFO,
                 )
-                return _el(parent, "span", {"class": "link-unresolved", "title": url})
-        return _el(parent, "a", {"href": _safe_href(u)})
+                return el(parent, "span", {"class": "link-unresolved", "title": url})
+        return el(parent, "a", {"href": safe_href(u)})
 
     # ----------------------------------------------------------------- footnotes
 
@@ -560,101 +382,23 @@ class XhtmlRenderer:
         """Footnote bodies at the end of the article."""
         if not notes:
             return
-        sec = _el(parent, "section", {"class": "footnotes", "aria-label": "Notes"})
+        sec = el(parent, "section", {"class": "footnotes", "aria-label": "Notes"})
         for note in notes:
             n = self._footnote_numbers.setdefault(note.label, len(self._footnote_numbers) + 1)
             attrs = {"id": f"{self.ctx.id_prefix}fn-{n}", "role": "doc-footnote"}
             if self.ctx.epub:
                 attrs[EPUB_TYPE] = "footnote"
-            aside = _el(sec, "aside", attrs)
-            _el(aside, "p", {"class": "footnote-label"}, f"Note {n}")
+            aside = el(sec, "aside", attrs)
+            el(aside, "p", {"class": "footnote-label"}, f"Note {n}")
             self.blocks(aside, note.children)
             if n in self._first_ref:
-                back = _el(aside, "p", {"class": "footnote-back"})
-                _el(
+                back = el(aside, "p", {"class": "footnote-back"})
+                el(
                     back,
                     "a",
                     {"href": "#" + self._first_ref[n], "role": "doc-backlink"},
                     "Back to the text",
                 )
-
-    # ----------------------------------------------------------------- raw html
-
-    def _raw_html(self, parent: etree._Element, raw: str) -> None:
-        try:
-            frags = lxml_html.fragments_fromstring(raw)
-        except (etree.ParserError, ValueError):
-            _append_text(parent, raw)
-            return
-        for f in frags:
-            if isinstance(f, str):
-                _append_text(parent, f)
-            else:
-                self._copy_safe(parent, f)
-
-    def _copy_safe(self, parent: etree._Element, src: etree._Element) -> None:
-        tag = src.tag.lower() if isinstance(src.tag, str) else ""
-        if tag in DROP_WITH_CONTENT:
-            if src.tail:
-                _append_text(parent, src.tail)
-            return
-        if tag in FLOW:
-            e = _el(parent, tag)
-            for key, raw in src.attrib.items():
-                k, v = str(key).lower(), str(raw)
-                if k in SAFE_ATTRS:
-                    if k == "href":
-                        v = _safe_href(v)
-                    e.set(k, _clean(v))
-            if tag == "th" and "scope" not in e.attrib:
-                e.set("scope", "col")
-            target = e
-        else:
-            target = parent  # unknown wrapper: keep its content
-        if src.text:
-            _append_text(target, src.text)
-        for child in src:
-            if isinstance(child.tag, str):
-                self._copy_safe(target, child)
-            elif child.tail:
-                _append_text(target, child.tail)
-        if src.tail:
-            _append_text(parent, src.tail)
-
-
-def _safe_href(url: str) -> str:
-    """Links stay links, except script URLs."""
-    u = url.strip()
-    if (
-        u.lower()
-        .replace("\t", "")
-        .replace("\n", "")
-        .startswith(("javascript:", "vbscript:", "data:"))
-    ):
-        return "#"
-    return u or "#"
-
-
-def new_document(
-    title: str, lang: str, stylesheets: Sequence[str]
-) -> tuple[etree._Element, etree._Element]:
-    """An empty XHTML document; returns (html root, body)."""
-    root = _el(None, "html")
-    _set_lang(root, lang)
-    head = _el(root, "head")
-    _el(head, "meta", {"charset": "utf-8"})
-    _el(head, "title", None, title or "Untitled")
-    for href in stylesheets:
-        _el(head, "link", {"rel": "stylesheet", "type": "text/css", "href": href})
-    body = _el(root, "body")
-    return root, body
-
-
-def serialize(root: etree._Element) -> bytes:
-    """XHTML bytes with XML declaration and HTML5 doctype."""
-    return etree.tostring(
-        root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>", pretty_print=False
-    )
 
 
 def known_alts(doc: m.Document) -> dict[str, str]:
@@ -685,14 +429,14 @@ def render_article(doc: m.Document, ctx: RenderContext) -> bytes:
     if ctx.epub:
         attrs[EPUB_TYPE] = "chapter"
         attrs["role"] = "doc-chapter"
-    section = _el(body, "section", attrs)
+    section = el(body, "section", attrs)
     if doc.metadata.language != ctx.lang:
-        _set_lang(section, doc.metadata.language)
+        set_lang(section, doc.metadata.language)
     ctx.known_alts.update(known_alts(doc))
     r = XhtmlRenderer(ctx, doc.title_in_body, heading_shift(doc))
     if not doc.title_in_body:
         ident = ctx.id_prefix + "title"
-        h1 = _el(section, "h1", {"id": ident}, title)
+        h1 = el(section, "h1", {"id": ident}, title)
         ctx.headings.append((1, title, ident))
         del h1
     section.set("aria-labelledby", ctx.id_prefix + "title" if not doc.title_in_body else "")

@@ -1,0 +1,80 @@
+"""Small helpers for building XHTML with lxml (namespaces, text, documents)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{OPS}}}type"
+NSMAP = {None: XHTML, "epub": OPS}
+
+
+def el(
+    parent: etree._Element | None,
+    tag: str,
+    attrib: dict[str, str] | None = None,
+    text: str | None = None,
+) -> etree._Element:
+    """A new XHTML element (a root with the XHTML and EPUB namespaces when
+    ``parent`` is None), with attributes and text."""
+    if parent is not None:
+        e = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
+    else:
+        e = etree.Element(f"{{{XHTML}}}{tag}", nsmap=NSMAP)  # type: ignore[arg-type]
+    for k, v in (attrib or {}).items():
+        e.set(k, v)
+    if text:
+        e.text = text
+    return e
+
+
+def append_text(parent: etree._Element, text: str) -> None:
+    """Append text after the last child (or as the element's text)."""
+    text = clean(text)
+    if not text:
+        return
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def clean(text: str) -> str:
+    """Drop characters XML cannot carry."""
+    return "".join(
+        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
+    )
+
+
+def set_lang(e: etree._Element, lang: str | None) -> None:
+    """Set both ``lang`` and ``xml:lang`` (EPUB and PDF readers look at either)."""
+    if lang:
+        e.set("lang", lang)
+        e.set(XML_LANG, lang)
+
+
+def new_document(
+    title: str, lang: str, stylesheets: Sequence[str]
+) -> tuple[etree._Element, etree._Element]:
+    """An empty XHTML document; returns (html root, body)."""
+    root = el(None, "html")
+    set_lang(root, lang)
+    head = el(root, "head")
+    el(head, "meta", {"charset": "utf-8"})
+    el(head, "title", None, title or "Untitled")
+    for href in stylesheets:
+        el(head, "link", {"rel": "stylesheet", "type": "text/css", "href": href})
+    body = el(root, "body")
+    return root, body
+
+
+def serialize(root: etree._Element) -> bytes:
+    """XHTML bytes with XML declaration and HTML5 doctype."""
+    return etree.tostring(
+        root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>", pretty_print=False
+    )

@@ -1,0 +1,205 @@
+"""Raw HTML in articles, re-built as safe, well-formed XHTML from an allow-list.
+
+Scripts, styles, event handlers, ``javascript:`` URLs, iframes and other
+embeds are removed; unknown wrappers are dropped but their text is kept.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .dom import append_text, clean, el
+
+#: Inline HTML tags kept (as themselves) when an article uses raw HTML.
+PHRASING = frozenset(
+    {
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "br",
+        "wbr",
+    }
+)
+#: Block HTML tags kept from raw HTML blocks.
+FLOW = (
+    frozenset(
+        {
+            "p",
+            "div",
+            "section",
+            "article",
+            "aside",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "dl",
+            "dt",
+            "dd",
+            "pre",
+            "hr",
+            "table",
+            "caption",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "th",
+            "td",
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "address",
+            "a",
+        }
+    )
+    | PHRASING
+)
+#: Attributes kept on raw HTML (others, event handlers included, are dropped).
+SAFE_ATTRS = frozenset(
+    {
+        "title",
+        "lang",
+        "dir",
+        "colspan",
+        "rowspan",
+        "scope",
+        "datetime",
+        "cite",
+        "href",
+        "abbr",
+        "headers",
+        "open",
+    }
+)
+#: Elements whose content is dropped with them.
+DROP_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "template",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "video",
+        "audio",
+        "canvas",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "link",
+        "meta",
+        "img",
+        "picture",
+        "source",
+    }
+)
+
+
+def inline_html(stack: list[etree._Element], raw: str) -> None:
+    """Apply one raw inline HTML tag: an allowed opening tag pushes a new
+    element on ``stack``, its closing tag pops it; anything else is dropped."""
+    tag = raw.strip("<>/ \n").split()[0].lower() if raw.strip("<>/ \n") else ""
+    if raw.startswith("</"):
+        if len(stack) > 1 and etree.QName(stack[-1]).localname == tag:
+            stack.pop()
+        return
+    if raw.startswith("<!--") or tag not in PHRASING:
+        return
+    e = el(stack[-1], tag)
+    if tag in ("br", "wbr") or raw.rstrip().endswith("/>"):
+        return
+    stack.append(e)
+
+
+def raw_html(parent: etree._Element, raw: str) -> None:
+    """Parse a raw HTML block and append its safe part to ``parent``."""
+    try:
+        frags = lxml_html.fragments_fromstring(raw)
+    except (etree.ParserError, ValueError):
+        append_text(parent, raw)
+        return
+    for f in frags:
+        if isinstance(f, str):
+            append_text(parent, f)
+        else:
+            _copy_safe(parent, f)
+
+
+def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
+    tag = src.tag.lower() if isinstance(src.tag, str) else ""
+    if tag in DROP_WITH_CONTENT:
+        if src.tail:
+            append_text(parent, src.tail)
+        return
+    if tag in FLOW:
+        e = el(parent, tag)
+        for key, raw in src.attrib.items():
+            k, v = str(key).lower(), str(raw)
+            if k in SAFE_ATTRS:
+                if k == "href":
+                    v = safe_href(v)
+                e.set(k, clean(v))
+        if tag == "th" and "scope" not in e.attrib:
+            e.set("scope", "col")
+        target = e
+    else:
+        target = parent  # unknown wrapper: keep its content
+    if src.text:
+        append_text(target, src.text)
+    for child in src:
+        if isinstance(child.tag, str):
+            _copy_safe(target, child)
+        elif child.tail:
+            append_text(target, child.tail)
+    if src.tail:
+        append_text(parent, src.tail)
+
+
+def safe_href(url: str) -> str:
+    """Links stay links, except script URLs."""
+    u = url.strip()
+    if (
+        u.lower()
+        .replace("\t", "")
+        .replace("\n", "")
+        .startswith(("javascript:", "vbscript:", "data:"))
+    ):
+        return "#"
+    return u or "#"
