@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
 from a11ypress import model as m
+from a11ypress.cli import main
 from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.document import load, parse_text
 from a11ypress.export import ExportOptions
@@ -276,3 +279,23 @@ def test_images_never_escape_their_root(tmp_path: Path) -> None:
     assert find_image("/../secret.png", article, tmp_path / "art") == "outside"
     assert find_image("https://example.com/x.png", article, None) == "remote"
     assert find_image("missing.png", article, None) == "missing"
+
+
+def test_stylesheet_respects_reader_settings() -> None:
+    css = (ROOT / "styles" / "epub.css").read_text()
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert not re.search(r"(?<![-\w])(color|background(-color)?)\s*:", rules)
+    assert "font-family" not in rules.replace("font-family: monospace", "")
+    assert not re.search(r"font-size:\s*[\d.]+(px|pt)", rules)
+
+
+@pytest.mark.judge
+def test_check_command_reports_judges(books: dict[str, Path], tmp_path: Path) -> None:
+    good = CliRunner().invoke(main, ["check", "--no-ace", str(books["inline"])])
+    assert good.exit_code == 0, good.stderr
+    assert good.stdout.strip() == f"{books['inline']}\tepubcheck\tok"
+    broken = tmp_path / "broken.epub"
+    broken.write_bytes(b"PK not really a zip")
+    bad = CliRunner().invoke(main, ["check", "--no-ace", str(broken)])
+    assert bad.exit_code == 1
+    assert "epubcheck" in bad.stderr
