@@ -143,8 +143,18 @@ def ace_command() -> list[str]:
     )
 
 
-def run_ace(path: Path) -> Verdict:
-    """Ace by DAISY on one EPUB."""
+def run_ace(path: Path, attempts: int = 2) -> Verdict:
+    """Ace by DAISY on one EPUB (a run that produced no report, such as a
+    browser that failed to start, is tried again)."""
+    verdict = _ace_once(path)
+    for _ in range(attempts - 1):
+        if not any(f.code == "ACE-FAILED" for f in verdict.findings):
+            break
+        verdict = _ace_once(path)
+    return verdict
+
+
+def _ace_once(path: Path) -> Verdict:
     cmd = ace_command()
     env = dict(os.environ)
     env.setdefault("PUPPETEER_SKIP_DOWNLOAD", "1")
