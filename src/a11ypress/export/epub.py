@@ -20,7 +20,7 @@ from ebooklib import epub
 from lxml import etree
 
 from a11ypress import model as m
-from a11ypress.diagnostics import DiagnosticSink
+from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.images import ImageFile, find_image
 from a11ypress.fsutil import atomic_write
@@ -167,7 +167,7 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
         book.add_item(item)
         spine_items.append(item)
 
-    cover_item = _cover(book, meta, chapters, files, options)
+    cover_item = _cover(meta, chapters, files, options, sink)
     title_page = epub.EpubItem(
         uid="titlepage",
         file_name="text/title.xhtml",
@@ -215,17 +215,23 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
 
 
 def _cover(
-    book: epub.EpubBook,
     meta: m.Metadata,
     chapters: list[Chapter],
     files: dict[str, ImageFile],
     options: ExportOptions,
+    sink: DiagnosticSink,
 ) -> str | None:
     """Embed a local cover image named by the front matter; its file name."""
     if meta.cover is None or not chapters:
         return None
     found = find_image(meta.cover.src, chapters[0].source, options.assets)
     if isinstance(found, str):
+        sink.add(
+            f"cover-{found}",
+            f"cover image not embedded ({found}): {meta.cover.src}",
+            None,
+            Severity.INFO,
+        )
         return None
     files.setdefault(found.name, found)
     return found.name

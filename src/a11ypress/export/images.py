@@ -57,8 +57,9 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
     """Locate ``src`` for the article at ``article``.
 
     Returns the file, or the reason it is unavailable: ``remote`` (never
-    fetched), ``missing``, ``outside`` (the path escapes its root) or
-    ``unsupported`` (not an image format we can embed).
+    fetched), ``missing``, ``no-assets`` (a site-absolute path and no assets
+    folder), ``outside`` (the path escapes its root) or ``unsupported`` (not an
+    image format we can embed).
     """
     s = src.strip()
     if not s or _REMOTE.match(s):
@@ -66,7 +67,7 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
     path_part = unquote(urlsplit(s).path)
     if path_part.startswith("/"):
         if assets is None:
-            return "missing"
+            return "no-assets"
         root = assets.resolve()
         candidate = (root / path_part.lstrip("/")).resolve()
     else:

@@ -268,13 +268,23 @@ class XhtmlRenderer:
                 "remote": "remote image, not downloaded",
                 "missing": "image file not found",
                 "outside": "image path outside the article's folder",
+                "no-assets": "site-absolute image path (pass --assets DIR to find it)",
+                "unsupported": "not an image format that can be embedded",
             }.get(ref.reason or "", "image unavailable")
+            if img.decorative:  # nothing to tell the reader: leave it out
+                self.ctx.sink.add(
+                    f"image-{ref.reason or 'unavailable'}",
+                    f"{why}: {img.src} (decorative, left out)",
+                    line,
+                    Severity.INFO,
+                )
+                return
             ph = el(
                 parent,
                 "span",
-                {"class": "image-placeholder", "role": "img", "aria-label": alt or "Image"},
+                {"class": "image-placeholder", "role": "img", "aria-label": alt},
             )
-            ph.text = f"[Image: {alt}]" if alt else "[Image]"
+            ph.text = f"[Image: {alt}]"
             self.ctx.sink.add(
                 f"image-{ref.reason or 'unavailable'}",
                 f"{why}: {img.src} (a placeholder with its alt text is shown)",
