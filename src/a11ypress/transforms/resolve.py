@@ -172,6 +172,7 @@ class Resolver:
             return [
                 m.Heading(level=max(1, min(6, role.level)), children=text, lang=c.lang, pos=c.pos),
                 *data,
+                *self._slot_blocks(c.slots),
             ]
         if kind == "paragraph":
             return self.data_blocks(props, c.pos) + list(children) + self._slot_blocks(c.slots)
