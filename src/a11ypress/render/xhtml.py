@@ -446,16 +446,11 @@ def render_article(doc: m.Document, ctx: RenderContext) -> bytes:
     r = XhtmlRenderer(ctx, doc.title_in_body, heading_shift(doc))
     if not doc.title_in_body:
         ident = ctx.id_prefix + "title"
-        h1 = el(section, "h1", {"id": ident}, title)
+        el(section, "h1", {"id": ident}, title)
         ctx.headings.append((1, title, ident))
-        del h1
-    section.set("aria-labelledby", ctx.id_prefix + "title" if not doc.title_in_body else "")
     r.blocks(section, doc.children)
     r.footnotes(section, doc.footnotes)
-    if doc.title_in_body:
-        first = next((lvl_id for lvl_id in ctx.headings if lvl_id[0] == 1), None)
-        if first:
-            section.set("aria-labelledby", first[2])
-        else:
-            del section.attrib["aria-labelledby"]
+    h1 = next((h for h in ctx.headings if h[0] == 1), None)
+    if h1 is not None:
+        section.set("aria-labelledby", h1[2])
     return serialize(root)
