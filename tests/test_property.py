@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.document import parse_text
+from a11ypress.render.xhtml import ImageRef, RenderContext, render_article
 from a11ypress.transforms.text import plain_text
 
 MDC_ALPHABET = st.sampled_from(
@@ -89,3 +93,18 @@ def test_assembled_documents_lose_no_text(fragments: list[str]) -> None:
     }
     missing = expected - seen
     assert not missing, f"lost words {sorted(missing)} from:\n{text}"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(), st.lists(MDC_ALPHABET, max_size=80).map("".join)))
+def test_any_input_renders_well_formed_xhtml(text: str) -> None:
+    doc = parse_text(text, "r.md").document
+    ctx = RenderContext(images=lambda img: ImageRef(None, "missing"), sink=DiagnosticSink())
+    root = etree.fromstring(render_article(doc, ctx))
+    levels = [
+        int(e.tag[-1])
+        for e in root.iter()
+        if isinstance(e.tag, str) and re.fullmatch(r"\{[^}]*\}h[1-6]", e.tag)
+    ]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
