@@ -252,7 +252,7 @@ class XhtmlRenderer:
         alt = img.alt
         line = img.pos.line if img.pos else None
         if img.alt_missing:
-            alt = caption or self.ctx.known_alts.get(img.src, "")
+            alt = self.ctx.known_alts.get(img.src) or caption
             if not alt:
                 self.ctx.missing_alt += 1
                 alt = NO_DESCRIPTION
