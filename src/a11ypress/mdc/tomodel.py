@@ -47,14 +47,11 @@ class TokenConverter:
         data: dict[str, PropValue],
         sink: DiagnosticSink,
         parse_inline: Callable[[str], list[Token]],
-        line_offset: int = 0,
     ):
         self.data = data
         """Front matter, for bindings."""
         self.sink = sink
         """Where problems go."""
-        self.line_offset = line_offset
-        """Added to 0-based token lines to get 1-based file lines, minus one."""
         self.footnotes: list[m.FootnoteDef] = []
         """Footnote definitions met."""
         self.parse_inline = parse_inline
@@ -66,7 +63,7 @@ class TokenConverter:
         """Source position of a block token."""
         if tok.map is None:
             return None
-        return m.SourcePos(tok.map[0] + 1 + self.line_offset, tok.map[1] + self.line_offset)
+        return m.SourcePos(tok.map[0] + 1, tok.map[1])
 
     def blocks(self, toks: Sequence[Token], i: int, stop: str | None) -> tuple[list[m.Block], int]:
         """Convert block tokens from ``i`` until a token of type ``stop``;
@@ -205,13 +202,13 @@ class TokenConverter:
     def _component(self, toks: Sequence[Token], i: int) -> tuple[m.Component, int]:
         open_tok = toks[i]
         meta: BlockMeta = open_tok.meta["mdc"]
-        line = meta.line + 1 + self.line_offset
+        line = meta.line + 1
         if meta.yaml_problem is not None:
             pline = meta.yaml_problem.line
             self.sink.add(
                 "bad-props-yaml",
                 f"props of ::{meta.name} ignored: {meta.yaml_problem.message}",
-                line if pline is None else pline + 1 + self.line_offset,
+                line if pline is None else pline + 1,
             )
         if not meta.closed:
             self.sink.add(
