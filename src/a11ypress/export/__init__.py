@@ -22,6 +22,10 @@ class ExportOptions:
     """User stylesheet replacing the built-in one."""
     sources: tuple[Path, ...] = field(default=())
     """Source files of the document (for resolving relative image paths)."""
+    paper: str = "a4"
+    """Paper size of the PDF: ``a4`` or ``letter``."""
+    print_style: Path | None = None
+    """User print stylesheet replacing ``styles/print.css`` (PDF)."""
 
 
 Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]
@@ -36,9 +40,11 @@ def export_json(doc: Document, out: Path, options: ExportOptions, sink: Diagnost
 def formats() -> dict[str, tuple[str, Exporter]]:
     """Available output formats: name -> (file extension, exporter)."""
     from a11ypress.export.epub import export_epub
+    from a11ypress.export.pdf import export_pdf
 
     table: dict[str, tuple[str, Exporter]] = {
         "epub": (".epub", export_epub),
         "json": (".json", export_json),
+        "pdf": (".pdf", export_pdf),
     }
     return table

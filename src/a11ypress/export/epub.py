@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import os
 import uuid
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ebooklib import epub
@@ -22,6 +20,7 @@ from lxml import etree
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
+from a11ypress.export.book import Chapter, build_time, chapters_of
 from a11ypress.export.images import ImageFile, find_image
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
@@ -32,57 +31,6 @@ from a11ypress.transforms.walk import iter_nodes
 
 CSS_HREF = "styles/epub.css"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-
-
-@dataclass
-class Chapter:
-    """One article of the book."""
-
-    doc: m.Document
-    """The article (title in body or not)."""
-    source: Path | None
-    """Its source file."""
-    file_name: str = ""
-    """Name inside the package."""
-    headings: list[tuple[int, str, str]] = field(default_factory=list)
-    """(level, text, id) of its headings, for the nav."""
-
-
-def chapters_of(doc: m.Document, sources: tuple[Path, ...]) -> list[Chapter]:
-    """Split a document into chapters: one per digest section, else one."""
-    if doc.children and all(isinstance(b, m.Section) and b.metadata for b in doc.children):
-        out = []
-        for b in doc.children:
-            assert isinstance(b, m.Section) and b.metadata is not None
-            out.append(
-                Chapter(
-                    m.Document(
-                        metadata=b.metadata,
-                        children=b.children,
-                        footnotes=b.footnotes,
-                        title_in_body=True,
-                        source=b.source,
-                    ),
-                    Path(b.source) if b.source else None,
-                )
-            )
-        return out
-    src = sources[0] if sources else (Path(doc.source) if doc.source else None)
-    return [Chapter(doc, src)]
-
-
-def _epoch(date: str | None = None) -> datetime.datetime:
-    """Build time: ``SOURCE_DATE_EPOCH`` when set, else the content's date, else a
-    fixed date, so the same input always gives the same bytes."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH")
-    if raw and raw.strip().isdigit():
-        return datetime.datetime.fromtimestamp(int(raw), datetime.UTC).replace(tzinfo=None)
-    if date:
-        try:
-            return datetime.datetime.fromisoformat(date[:10])
-        except ValueError:
-            pass
-    return datetime.datetime(2000, 1, 1)
 
 
 class _Images:
@@ -204,14 +152,14 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
         buf,
         book,
         {
-            "mtime": _epoch(meta.date),
+            "mtime": build_time(meta.date),
             "epub2_guide": False,
             "epub3_landmark": False,
             "raise_exceptions": True,
             "compresslevel": 9,
         },
     )
-    return _normalise_zip(buf.getvalue(), _epoch(meta.date))
+    return _normalise_zip(buf.getvalue(), build_time(meta.date))
 
 
 def _cover(

@@ -38,6 +38,8 @@ class ImageRef:
     """Path inside the book/PDF, or None when the image could not be had."""
     reason: str | None = None
     """Why it is missing ("remote", "missing", "outside"), when ``href`` is None."""
+    size: tuple[int, int] | None = None
+    """Pixel width and height, when known (the PDF draws decorative images with it)."""
 
 
 ImageResolver = Callable[[m.Image], ImageRef]
@@ -70,6 +72,9 @@ class RenderContext:
     """Where the article is published: site-relative links resolve against it."""
     known_alts: dict[str, str] = field(default_factory=dict)
     """Alt text given elsewhere in the article for an image source (cover included)."""
+    decorative_background: bool = False
+    """Draw decorative images as CSS backgrounds, so a tagged PDF marks them as
+    artifacts instead of Figures without alt text."""
 
 
 class XhtmlRenderer:
@@ -292,6 +297,10 @@ class XhtmlRenderer:
                 Severity.WARNING if ref.reason != "remote" else Severity.INFO,
             )
             return
+        if img.decorative and self.ctx.decorative_background and ref.size:
+            self._background(parent, ref.href, ref.size)
+            self.ctx.images_seen.append((img.src, alt, True))
+            return
         attrs = {"src": ref.href, "alt": alt}
         if img.decorative:
             attrs["role"] = "presentation"
@@ -299,6 +308,28 @@ class XhtmlRenderer:
             attrs["title"] = img.title
         el(parent, "img", attrs)
         self.ctx.images_seen.append((img.src, alt, img.decorative))
+
+    def _background(self, parent: etree._Element, href: str, size: tuple[int, int]) -> None:
+        """A decorative image drawn as the background of an empty box that keeps
+        the image's aspect ratio and is no wider than the image (1 px = 1 CSS px)."""
+        w, h = size
+        outer = el(
+            parent,
+            "span",
+            {
+                "class": "decorative-image",
+                "aria-hidden": "true",
+                "style": f"display:inline-block;width:100%;max-width:{w}px",
+            },
+        )
+        el(
+            outer,
+            "span",
+            {
+                "style": f"display:block;height:0;padding-bottom:{100 * h / max(w, 1):.3f}%;"
+                f"background:url('{href}') no-repeat center/contain"
+            },
+        )
 
     # ----------------------------------------------------------------- inlines
 
@@ -432,9 +463,19 @@ def heading_shift(doc: m.Document) -> int:
 
 
 def render_article(doc: m.Document, ctx: RenderContext) -> bytes:
-    """One article as a complete XHTML document (an EPUB chapter or PDF input)."""
+    """One article as a complete XHTML document (an EPUB chapter)."""
+    root, body = new_document(doc.metadata.title or "Untitled", ctx.lang, ctx.stylesheets)
+    render_article_into(body, doc, ctx)
+    return serialize(root)
+
+
+def render_article_into(
+    parent: etree._Element, doc: m.Document, ctx: RenderContext
+) -> etree._Element:
+    """Render one article as a ``<section>`` inside ``parent`` and return it
+    (several articles can share one document, as in a PDF digest)."""
     title = doc.metadata.title or "Untitled"
-    root, body = new_document(title, ctx.lang, ctx.stylesheets)
+    body = parent
     attrs = {"class": "article", "id": ctx.id_prefix + "article"}
     if ctx.epub:
         attrs[EPUB_TYPE] = "chapter"
@@ -453,4 +494,4 @@ def render_article(doc: m.Document, ctx: RenderContext) -> bytes:
     h1 = next((h for h in ctx.headings if h[0] == 1), None)
     if h1 is not None:
         section.set("aria-labelledby", h1[2])
-    return serialize(root)
+    return section

@@ -1,0 +1,404 @@
+"""Tagged PDF (PDF/UA-1) export with WeasyPrint.
+
+The shared XHTML renderer gives the semantics; WeasyPrint turns them into the
+PDF's structure tree.  This module assembles one HTML document (a title page and
+table of contents for a digest, then the articles), serves images to WeasyPrint
+from memory only (nothing else is ever fetched), turns WeasyPrint's log into
+diagnostics, and adds what WeasyPrint 70 leaves out (``/Lang`` on passages in
+another language).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from a11ypress import model as m
+from a11ypress.diagnostics import DiagnosticSink, Severity
+from a11ypress.export import ExportOptions
+from a11ypress.export.book import Chapter, chapters_of
+from a11ypress.export.images import ImageFile, find_image
+from a11ypress.fsutil import atomic_write
+from a11ypress.render.dom import XHTML, el, new_document, serialize, set_lang
+from a11ypress.render.xhtml import ImageRef, RenderContext, render_article_into
+from a11ypress.styles import stylesheet
+
+#: Paper sizes for ``--paper``.
+PAPERS = {"a4": "A4", "letter": "letter"}
+#: The HTML's base URL: a folder that exists nowhere, so that only what the
+#: fetcher serves from memory can ever be loaded.
+BASE_URL = "file:///a11ypress-virtual/"
+
+
+class _Images:
+    """Resolves images for one article and collects the files to serve."""
+
+    def __init__(
+        self, files: dict[str, ImageFile], source: Path | None, assets: Path | None
+    ) -> None:
+        self.files = files
+        self.source = source
+        self.assets = assets
+
+    def __call__(self, img: m.Image) -> ImageRef:
+        found = find_image(img.src, self.source, self.assets)
+        if isinstance(found, str):
+            return ImageRef(None, found)
+        self.files.setdefault(found.name, found)
+        return ImageRef("images/" + found.name, size=_pixel_size(found))
+
+
+def _pixel_size(img: ImageFile) -> tuple[int, int] | None:
+    """Width and height in pixels of a raster image (None for SVG or on error)."""
+    if img.media_type == "image/svg+xml":
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(img.data)) as im:
+            w, h = im.size
+    except Exception:  # a broken file: let WeasyPrint report it
+        return None
+    return int(w), int(h)
+
+
+def export_pdf(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
+    """Write ``doc`` as a tagged PDF (PDF/UA-1) at ``out``."""
+    atomic_write(out, build_pdf(doc, options, sink))
+
+
+def build_html(
+    doc: m.Document, options: ExportOptions, sink: DiagnosticSink
+) -> tuple[etree._Element, dict[str, ImageFile]]:
+    """The single HTML document WeasyPrint lays out (its root), and the images
+    it uses."""
+    meta = doc.metadata
+    lang = meta.language or "en"
+    chapters = chapters_of(doc, options.sources)
+    digest = len(chapters) > 1
+    root, body = new_document(meta.title or "Untitled", lang, [])
+    _head_metadata(root[0], meta)
+    if digest:
+        body.set("class", "digest")
+    files: dict[str, ImageFile] = {}
+    rendered: list[tuple[Chapter, etree._Element]] = []
+    for i, ch in enumerate(chapters, 1):
+        src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
+        ctx = RenderContext(
+            images=_Images(files, ch.source, options.assets),
+            sink=src_sink,
+            lang=lang,
+            id_prefix=f"c{i}-" if digest else "",
+            epub=False,
+            base_url=ch.doc.metadata.source_url,
+            decorative_background=True,
+        )
+        section = render_article_into(body, ch.doc, ctx)
+        sink.items.extend(src_sink.items)
+        ch.headings = ctx.headings
+        _byline(section, ch.doc.metadata)
+        rendered.append((ch, section))
+    if digest:
+        front = [_title_page(body, meta), _toc(body, chapters, lang)]
+        for i, part in enumerate(front):
+            body.remove(part)
+            body.insert(i, part)
+    return root, files
+
+
+def _head_metadata(head: etree._Element, meta: m.Metadata) -> None:
+    """``<meta>`` elements WeasyPrint copies into the PDF's metadata."""
+    entries = {
+        "author": ", ".join(a.name for a in meta.authors),
+        "description": meta.description or "",
+        "keywords": ", ".join(meta.keywords),
+        "generator": "a11ypress",
+        "dcterms.created": meta.date or "",
+    }
+    for name, content in entries.items():
+        if content:
+            el(head, "meta", {"name": name, "content": content})
+
+
+def _byline(section: etree._Element, meta: m.Metadata) -> None:
+    """Authors and date under the article's title."""
+    parts = [", ".join(a.name for a in meta.authors), meta.date or ""]
+    text = " · ".join(p for p in parts if p)
+    if not text:
+        return
+    h1 = next(iter(section.iter("{*}h1")), None)
+    if h1 is None:
+        return
+    p = etree.Element(f"{{{XHTML}}}p", {"class": "byline"})
+    p.text = text
+    h1.addnext(p)
+
+
+def _title_page(body: etree._Element, meta: m.Metadata) -> etree._Element:
+    """The digest's title page."""
+    sec = el(body, "section", {"class": "titlepage", "aria-label": "Title page"})
+    el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
+    if meta.authors:
+        el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
+    if meta.date:
+        el(sec, "p", {"class": "date"}, meta.date)
+    if meta.description:
+        el(sec, "p", {"class": "description"}, meta.description)
+    return sec
+
+
+def _toc(body: etree._Element, chapters: list[Chapter], lang: str) -> etree._Element:
+    """The digest's table of contents: articles and their sections, each entry a
+    link to its page, with the page number printed after it."""
+    nav = el(body, "nav", {"class": "toc", "role": "doc-toc", "aria-labelledby": "toc-title"})
+    el(nav, "h2", {"id": "toc-title"}, "Contents")
+    top = el(nav, "ol")
+    for ch in chapters:
+        title = next((h for h in ch.headings if h[0] == 1), None)
+        li = el(top, "li")
+        chapter_lang = ch.doc.metadata.language
+        set_lang(li, chapter_lang if chapter_lang and chapter_lang != lang else None)
+        text = ch.doc.metadata.title or "Untitled"
+        if title is not None:
+            el(li, "a", {"href": "#" + title[2]}, text)
+        else:
+            li.text = text
+        subs = [h for h in ch.headings if h[0] == 2]
+        if subs:
+            ol = el(li, "ol")
+            for _, sub_text, ident in subs:
+                el(el(ol, "li"), "a", {"href": "#" + ident}, sub_text)
+    return nav
+
+
+def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> bytes:
+    """The PDF bytes for ``doc``.
+
+    Characters that no installed font can draw would be drawn as blank boxes
+    (``.notdef``), which PDF/UA forbids and readers cannot read: the document
+    is then laid out once more with those characters replaced by their Unicode
+    names in brackets, and a warning names them.
+    """
+    root, files = build_html(doc, options, sink)
+    pdf, missing = _render(root, files, options, sink)
+    if missing:
+        _name_missing(root, missing)
+        pdf, still = _render(root, files, options, sink)
+        listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in sorted(missing)[:12])
+        sink.add(
+            "missing-glyphs",
+            f"no installed font can draw {len(missing)} character(s): {listed}"
+            + (" …" if len(missing) > 12 else "")
+            + "; they are printed as their Unicode names (install a font that covers "
+            "them, e.g. Debian's fonts-noto-cjk for Chinese, Japanese and Korean)",
+            None,
+            Severity.WARNING,
+        )
+        if still:
+            sink.add(
+                "missing-glyphs",
+                "some characters still have no glyph: " + "".join(sorted(still)),
+                None,
+                Severity.ERROR,
+            )
+    return _fix_unicode_maps(pdf)
+
+
+def _render(
+    root: etree._Element, files: dict[str, ImageFile], options: ExportOptions, sink: DiagnosticSink
+) -> tuple[bytes, set[str]]:
+    """Lay out and write the PDF; also returns the characters drawn as .notdef."""
+    from weasyprint import CSS, HTML
+
+    html = serialize(root)
+    paper = PAPERS.get(options.paper.lower(), "A4")
+    allowed = {BASE_URL + "images/" + name: f for name, f in files.items()}
+    fetcher = _fetcher(allowed, sink)
+    sheets = [
+        CSS(string=f"@page {{ size: {paper}; }}", base_url=BASE_URL, url_fetcher=fetcher),
+        CSS(
+            string=stylesheet("print", options.print_style).decode("utf-8", "replace"),
+            base_url=BASE_URL,
+            url_fetcher=fetcher,
+        ),
+    ]
+    identifier = hashlib.sha256(html).hexdigest()[:32].encode()
+    missing: set[str] = set()
+    with _captured_log(sink, missing), _repaired_tags():
+        document = HTML(string=html.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
+        pdf = document.write_pdf(
+            stylesheets=sheets, pdf_variant="pdf/ua-1", pdf_identifier=identifier
+        )
+    assert isinstance(pdf, bytes)
+    return pdf, missing
+
+
+def _name_missing(root: etree._Element, missing: set[str]) -> None:
+    """Replace each character of ``missing`` in the text by ``[ITS NAME]``."""
+    table = {ord(c): f"[{unicodedata.name(c, f'U+{ord(c):04X}').lower()}]" for c in missing}
+    for e in root.iter():
+        if e.text:
+            e.text = e.text.translate(table)
+        if e.tail:
+            e.tail = e.tail.translate(table)
+
+
+def _fix_unicode_maps(pdf: bytes) -> bytes:
+    """Give every glyph a Unicode mapping: WeasyPrint 70 writes ``<>`` (an empty,
+    malformed mapping) for glyphs that shaping merged into their neighbours, as in
+    Devanagari.  They are mapped to U+200B ZERO WIDTH SPACE, which adds nothing to
+    the extracted text."""
+    if b"<>" not in pdf and b"/ToUnicode" not in pdf:
+        return pdf
+    import pikepdf
+
+    changed = False
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
+                continue
+            cmap = obj.get("/ToUnicode")
+            if not isinstance(cmap, pikepdf.Stream):
+                continue
+            data = cmap.read_bytes()
+            if b"> <>" in data:
+                cmap.write(data.replace(b"> <>", b"> <200b>"))
+                changed = True
+        if not changed:
+            return pdf
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def _fetcher(allowed: dict[str, ImageFile], sink: DiagnosticSink) -> Any:
+    """A WeasyPrint URL fetcher serving only the article's images from memory;
+    every other URL is refused with a diagnostic (nothing is ever downloaded)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MemoryFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves known images; refuses the rest."""
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            found = allowed.get(url)
+            if found is None:
+                sink.add(
+                    "pdf-fetch-refused",
+                    f"not loaded (only the article's own images are): {url}",
+                    None,
+                    Severity.WARNING,
+                )
+                raise ValueError(f"a11ypress refuses to load {url}")
+            return URLFetcherResponse(url, found.data, {"Content-Type": found.media_type})
+
+    return MemoryFetcher(allowed_protocols=("file",))
+
+
+class _SinkHandler(logging.Handler):
+    """Turns WeasyPrint's log records into diagnostics; collects the characters
+    it had no glyph for."""
+
+    def __init__(self, sink: DiagnosticSink, missing: set[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+        self.missing = missing
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph") and record.args:
+            self.missing.add(str(record.args[0]))  # type: ignore[index]
+            return
+        msg = record.getMessage()
+        if msg.startswith("Failed to load") and "a11ypress refuses" in msg:
+            return  # already reported by the fetcher
+        sev = Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING
+        self.sink.add("weasyprint", msg.splitlines()[0] if msg else "(no message)", None, sev)
+
+
+@contextmanager
+def _captured_log(sink: DiagnosticSink, missing: set[str]) -> Iterator[None]:
+    """Route WeasyPrint's warnings and errors to ``sink`` (and not to stderr);
+    characters drawn as .notdef go to ``missing``."""
+    logger = logging.getLogger("weasyprint")
+    handler = _SinkHandler(sink, missing)
+    old_propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+@contextmanager
+def _repaired_tags() -> Iterator[None]:
+    """Fix two gaps in WeasyPrint 70's structure tree while it is built.
+
+    * ``/Lang`` on elements made from HTML elements with a ``lang`` attribute
+      (WeasyPrint only writes the document's language, in the catalog); the
+      renderer sets ``lang`` only where the language changes.
+    * A list item whose content is blocks (a loose item: paragraphs, a nested
+      list) gets its non-label children wrapped in an ``LBody``, as PDF/UA
+      requires (``LI`` may only hold ``Lbl`` and ``LBody``).
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+
+    def build(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+        for element in original(box, parent, pdf, *args):
+            lang = _own_lang(box)
+            if lang:
+                element["Lang"] = pydyf.String(lang)
+            if element.get("S") == "/LI":
+                _wrap_list_body(element, pdf)
+            yield element
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+def _wrap_list_body(item: Any, pdf: Any) -> None:
+    """Group an ``LI``'s children other than ``Lbl``/``LBody`` into ``LBody``s."""
+    import pydyf
+
+    kids: list[Any] = []
+    body: Any = None
+    for ref in item["K"]:
+        child = pdf.objects[int(ref.split()[0])] if isinstance(ref, bytes) else None
+        if child is None or child.get("S") in ("/Lbl", "/LBody"):
+            kids.append(ref)
+            body = None
+            continue
+        if body is None:
+            body = pydyf.Dictionary(
+                {"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(), "P": item.reference}
+            )
+            if "Pg" in item:
+                body["Pg"] = item["Pg"]
+            pdf.add_object(body)
+            kids.append(body.reference)
+        body["K"].append(ref)
+        child["P"] = body.reference
+    item["K"] = pydyf.Array(kids)
+
+
+def _own_lang(box: Any) -> str | None:
+    """The ``lang`` of the box's element (the root's is the catalog's ``/Lang``)."""
+    elem = getattr(box, "element", None)
+    if elem is None or getattr(box, "element_tag", None) in ("html", "body"):
+        return None
+    lang = elem.get("lang")
+    return str(lang) if lang else None
