@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 SAMPLES := $(filter-out samples/README.md,$(sort $(wildcard samples/*.md)))
-FORMATS ?= epub
+FORMATS ?= epub,pdf
 OUT ?= out
 
 .PHONY: run test setup setup-dev lint bench check clean
@@ -32,11 +32,12 @@ lint:
 bench: setup-dev
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/epub_bench.py
+	$(BIN)/python bench/pdf_bench.py
 
-## make check: run the judges (EPUBCheck, Ace) on what `make run` wrote
+## make check: run the judges (EPUBCheck, Ace, the PDF/UA-1 checker) on what `make run` wrote
 check: setup-dev
 	PUPPETEER_EXECUTABLE_PATH=$${PUPPETEER_EXECUTABLE_PATH:-/usr/bin/chromium} \
-	    $(BIN)/a11ypress check $(OUT)/*.epub
+	    $(BIN)/a11ypress check $(OUT)/*.epub $(OUT)/*.pdf
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

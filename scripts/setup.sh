@@ -17,7 +17,10 @@ DEV=0
 
 # Runtime: espeak-ng for speech, Pango/HarfBuzz for WeasyPrint, fonts for text.
 APT_RUNTIME=(libespeak-ng1 espeak-ng-data espeak-ng libpango-1.0-0 libpangoft2-1.0-0
-             libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core default-jre-headless)
+             libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-symbola
+             fonts-droid-fallback default-jre-headless)
+# (fonts for the PDF: DejaVu for Latin, Greek and Cyrillic, Noto for most other
+# scripts, Symbola for symbols and emoji, Droid Sans Fallback for Chinese and Japanese.)
 # (a JRE runs EPUBCheck for `a11ypress check`.)
 # Judges and benchmarks: Chromium for Ace, pandoc for the EPUB bench,
 # poppler for looking at PDFs, Node.js for remark-mdc and Ace.

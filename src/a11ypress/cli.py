@@ -23,7 +23,8 @@ from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.document import Loaded, load
 from a11ypress.export import ExportOptions, formats
-from a11ypress.judges import JudgeMissing, run_ace, run_epubcheck
+from a11ypress.export.pdf import PAPERS
+from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
 from a11ypress.model import Block, Document, Heading
 from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
@@ -196,7 +197,19 @@ def _unique_name(stem: str, used: set[str]) -> str:
 @click.option(
     "--style",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Stylesheet to use instead of the built-in one.",
+    help="EPUB stylesheet to use instead of the built-in styles/epub.css.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(sorted(PAPERS)),
+    default="a4",
+    show_default=True,
+    help="Paper size of PDFs.",
+)
+@click.option(
+    "--print-style",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Print stylesheet to use for PDFs instead of the built-in styles/print.css.",
 )
 @click.option("--strict", is_flag=True, help="Exit with 3 when any warning was reported.")
 @click.option(
@@ -221,6 +234,8 @@ def build(
     out_dir: Path,
     assets: Path | None,
     style: Path | None,
+    paper: str,
+    print_style: Path | None,
     strict: bool,
     digest: str | None,
     sort: str,
@@ -253,14 +268,26 @@ def build(
             elif digest is not None:
                 collected.append((path, loaded.document))
             else:
-                options = ExportOptions(assets=assets, style=style, sources=(path,))
+                options = ExportOptions(
+                    assets=assets,
+                    style=style,
+                    sources=(path,),
+                    paper=paper,
+                    print_style=print_style,
+                )
                 stem = _unique_name(path.stem, used)
                 failed += _export(loaded.document, stem, names, out_dir, options, inputs, rep)
     if digest is not None and collected:
         book = make_digest(
             [d for _, d in collected], digest, sort=None if sort == "input" else sort
         )
-        options = ExportOptions(assets=assets, style=style, sources=tuple(p for p, _ in collected))
+        options = ExportOptions(
+            assets=assets,
+            style=style,
+            sources=tuple(p for p, _ in collected),
+            paper=paper,
+            print_style=print_style,
+        )
         failed += _export(book, slugify(digest), names, out_dir, options, inputs, rep)
     sys.exit(rep.exit_code(failed, strict))
 
@@ -313,32 +340,35 @@ def _export(
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
 )
-@click.option("--no-ace", is_flag=True, help="Run only EPUBCheck.")
+@click.option("--no-ace", is_flag=True, help="Run only EPUBCheck on EPUBs (skip Ace).")
 def check(files: tuple[Path, ...], no_ace: bool) -> None:
-    """Validate EPUB FILES with EPUBCheck and, when installed, Ace by DAISY.
+    """Validate outputs with judges no one here wrote.
 
-    Prints one summary line per file and judge on stdout (the findings go to
-    stderr). Exits 0 when no judge found anything, 1 otherwise, and 4 when
-    EPUBCheck or Java is missing.
+    EPUB files: EPUBCheck and, when installed, Ace by DAISY. PDF files: the
+    PDF/UA-1 checker page-validation. Prints one summary line per file and
+    judge on stdout (the findings go to stderr). Exits 0 when no judge found
+    anything, 1 otherwise, and 4 when a judge (or Java) is missing.
     """
-    paths = list(files)
+    epubs = [p for p in files if p.suffix.lower() != ".pdf"]
+    pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    verdicts: list[Verdict] = []
     try:
-        verdicts = run_epubcheck(paths)
+        if epubs:
+            verdicts += run_epubcheck(epubs)
+        verdicts += [run_pdfua(p) for p in pdfs]
     except JudgeMissing as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DEPENDENCY)
-    if not no_ace:
+    if epubs and not no_ace:
         try:
-            verdicts += [run_ace(p) for p in paths]
+            verdicts += [run_ace(p) for p in epubs]
         except JudgeMissing as exc:
             click.echo(f"note: Ace skipped: {exc}", err=True)
     bad = 0
     for v in verdicts:
         for f in v.findings:
-            click.echo(
-                f"{v.path}: {v.judge}: {f.severity}: {f.code}: {f.message} ({f.location})",
-                err=True,
-            )
+            where = f" ({f.location})" if f.location else ""
+            click.echo(f"{v.path}: {v.judge}: {f.severity}: {f.code}: {f.message}{where}", err=True)
         status = "ok" if v.ok else f"{len(v.findings)} finding(s)"
         click.echo(f"{v.path}\t{v.judge}\t{status}")
         bad += not v.ok

@@ -1,4 +1,5 @@
-"""External judges: EPUBCheck and Ace by DAISY, run as subprocesses.
+"""External judges: EPUBCheck and Ace by DAISY (run as subprocesses) for EPUB,
+the PDF/UA-1 checker ``page-validation`` for PDF.
 
 No one here wrote them, which is the point: their verdict is the bar.
 EPUBCheck comes with the ``epubcheck`` package (it bundles the jar; Java is
@@ -196,3 +197,27 @@ def _ace_once(path: Path) -> Verdict:
             )
     images = data.get("data", {}).get("images", [])
     return Verdict("ace", path, findings, {"images": images})
+
+
+def run_pdfua(path: Path) -> Verdict:
+    """Check a PDF against PDF/UA-1 with ``page-validation`` (PyPI: a checker
+    no one here wrote).  Every failed rule is a finding."""
+    try:
+        import page
+    except ImportError as exc:
+        raise JudgeMissing("the PDF/UA checker is missing: pip install page-validation") from exc
+    try:
+        report = page.validate_pdf(str(path), profile="ua1")
+    except Exception as exc:  # page.ParseError and kin: not a readable PDF
+        return Verdict("pdfua", path, [Finding("FATAL", type(exc).__name__, str(exc))])
+    findings = [
+        Finding("FAILED", str(f.rule_id), str(f.message), str(f.object_id or ""))
+        for f in report.failures
+    ]
+    rules = report.rules
+    return Verdict(
+        "pdfua",
+        path,
+        findings,
+        {"rules_total": int(rules.total), "rules_passed": int(rules.passed)},
+    )

@@ -26,6 +26,7 @@ from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.book import Chapter, chapters_of
 from a11ypress.export.images import ImageFile, find_image
+from a11ypress.export.pdfpost import finish
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import ImageRef, RenderContext, render_article_into
@@ -209,7 +210,7 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
                 None,
                 Severity.ERROR,
             )
-    return _fix_unicode_maps(pdf)
+    return finish(pdf)
 
 
 def _render(
@@ -249,34 +250,6 @@ def _name_missing(root: etree._Element, missing: set[str]) -> None:
             e.text = e.text.translate(table)
         if e.tail:
             e.tail = e.tail.translate(table)
-
-
-def _fix_unicode_maps(pdf: bytes) -> bytes:
-    """Give every glyph a Unicode mapping: WeasyPrint 70 writes ``<>`` (an empty,
-    malformed mapping) for glyphs that shaping merged into their neighbours, as in
-    Devanagari.  They are mapped to U+200B ZERO WIDTH SPACE, which adds nothing to
-    the extracted text."""
-    if b"<>" not in pdf and b"/ToUnicode" not in pdf:
-        return pdf
-    import pikepdf
-
-    changed = False
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        for obj in doc.objects:
-            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
-                continue
-            cmap = obj.get("/ToUnicode")
-            if not isinstance(cmap, pikepdf.Stream):
-                continue
-            data = cmap.read_bytes()
-            if b"> <>" in data:
-                cmap.write(data.replace(b"> <>", b"> <200b>"))
-                changed = True
-        if not changed:
-            return pdf
-        out = io.BytesIO()
-        doc.save(out, deterministic_id=True)
-        return out.getvalue()
 
 
 def _fetcher(allowed: dict[str, ImageFile], sink: DiagnosticSink) -> Any:
