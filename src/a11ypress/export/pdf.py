@@ -4,8 +4,8 @@ The shared XHTML renderer gives the semantics; WeasyPrint turns them into the
 PDF's structure tree.  This module assembles one HTML document (a title page and
 table of contents for a digest, then the articles), serves images to WeasyPrint
 from memory only (nothing else is ever fetched), turns WeasyPrint's log into
-diagnostics, and adds what WeasyPrint 70 leaves out (``/Lang`` on passages in
-another language).
+diagnostics, and has WeasyPrint 70's tagging repaired where PDF/UA needs more
+(see :mod:`a11ypress.export.pdftags`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.book import Chapter, chapters_of
 from a11ypress.export.images import ImageFile, find_image
-from a11ypress.export.pdfpost import finish
+from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import ImageRef, RenderContext, render_article_into
@@ -210,7 +210,7 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
                 None,
                 Severity.ERROR,
             )
-    return finish(pdf)
+    return pdf
 
 
 def _render(
@@ -223,20 +223,23 @@ def _render(
     paper = PAPERS.get(options.paper.lower(), "A4")
     allowed = {BASE_URL + "images/" + name: f for name, f in files.items()}
     fetcher = _fetcher(allowed, sink)
-    sheets = [
-        CSS(string=f"@page {{ size: {paper}; }}", base_url=BASE_URL, url_fetcher=fetcher),
-        CSS(
-            string=stylesheet("print", options.print_style).decode("utf-8", "replace"),
-            base_url=BASE_URL,
-            url_fetcher=fetcher,
-        ),
-    ]
     identifier = hashlib.sha256(html).hexdigest()[:32].encode()
     missing: set[str] = set()
-    with _captured_log(sink, missing), _repaired_tags():
+    with _captured_log(sink, missing), repaired_tags():
+        sheets = [
+            CSS(string=f"@page {{ size: {paper}; }}", base_url=BASE_URL, url_fetcher=fetcher),
+            CSS(
+                string=stylesheet("print", options.print_style).decode("utf-8", "replace"),
+                base_url=BASE_URL,
+                url_fetcher=fetcher,
+            ),
+        ]
         document = HTML(string=html.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
         pdf = document.write_pdf(
-            stylesheets=sheets, pdf_variant="pdf/ua-1", pdf_identifier=identifier
+            stylesheets=sheets,
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=identifier,
+            finisher=fix_unicode_maps,
         )
     assert isinstance(pdf, bytes)
     return pdf, missing
@@ -309,69 +312,3 @@ def _captured_log(sink: DiagnosticSink, missing: set[str]) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = old_propagate
-
-
-@contextmanager
-def _repaired_tags() -> Iterator[None]:
-    """Fix two gaps in WeasyPrint 70's structure tree while it is built.
-
-    * ``/Lang`` on elements made from HTML elements with a ``lang`` attribute
-      (WeasyPrint only writes the document's language, in the catalog); the
-      renderer sets ``lang`` only where the language changes.
-    * A list item whose content is blocks (a loose item: paragraphs, a nested
-      list) gets its non-label children wrapped in an ``LBody``, as PDF/UA
-      requires (``LI`` may only hold ``Lbl`` and ``LBody``).
-    """
-    import pydyf
-    from weasyprint.pdf import tags
-
-    original = tags._build_box_tree
-
-    def build(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
-        for element in original(box, parent, pdf, *args):
-            lang = _own_lang(box)
-            if lang:
-                element["Lang"] = pydyf.String(lang)
-            if element.get("S") == "/LI":
-                _wrap_list_body(element, pdf)
-            yield element
-
-    tags._build_box_tree = build
-    try:
-        yield
-    finally:
-        tags._build_box_tree = original
-
-
-def _wrap_list_body(item: Any, pdf: Any) -> None:
-    """Group an ``LI``'s children other than ``Lbl``/``LBody`` into ``LBody``s."""
-    import pydyf
-
-    kids: list[Any] = []
-    body: Any = None
-    for ref in item["K"]:
-        child = pdf.objects[int(ref.split()[0])] if isinstance(ref, bytes) else None
-        if child is None or child.get("S") in ("/Lbl", "/LBody"):
-            kids.append(ref)
-            body = None
-            continue
-        if body is None:
-            body = pydyf.Dictionary(
-                {"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(), "P": item.reference}
-            )
-            if "Pg" in item:
-                body["Pg"] = item["Pg"]
-            pdf.add_object(body)
-            kids.append(body.reference)
-        body["K"].append(ref)
-        child["P"] = body.reference
-    item["K"] = pydyf.Array(kids)
-
-
-def _own_lang(box: Any) -> str | None:
-    """The ``lang`` of the box's element (the root's is the catalog's ``/Lang``)."""
-    elem = getattr(box, "element", None)
-    if elem is None or getattr(box, "element_tag", None) in ("html", "body"):
-        return None
-    lang = elem.get("lang")
-    return str(lang) if lang else None
