@@ -382,3 +382,17 @@ def test_cli_builds_pdf_and_checks_it(tmp_path: Path) -> None:
     res = runner.invoke(main, ["check", str(out)])
     assert res.exit_code == 0
     assert res.stdout.strip() == f"{out}\tpdfua\tok"
+
+
+def test_long_table_repeats_its_header_and_passes(tmp_path: Path) -> None:
+    rows = "\n".join(f"| row {i} | {i * 3} | value {i} |" for i in range(120))
+    text = (
+        "# Long table\n\n| Name | Number | Note |\n|---|--:|---|\n" + rows + "\n\n"
+        "A note[^1].\n\n[^1]: The note.\n\n- a\n  - b\n    1. c\n\n> quote\n> - in quote\n"
+    )
+    out = tmp_path / "t.pdf"
+    export_pdf(parse_text(text, "t.md").document, out, ExportOptions(), DiagnosticSink())
+    pages = _text(out).split("\f")
+    assert len([p for p in pages if p.strip()]) >= 3
+    assert all(re.search(r"^\s*Name\s+Number\s+Note", p, re.M) for p in pages if "row" in p)
+    assert run_pdfua(out).ok
