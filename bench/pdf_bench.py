@@ -25,8 +25,6 @@ import pikepdf
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import article
-
 from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.document import load
 from a11ypress.export import ExportOptions
@@ -34,6 +32,7 @@ from a11ypress.export.pdf import build_html
 from a11ypress.render.dom import serialize
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.digest import digest
+from corpus import article
 
 BIN = Path(sys.executable).parent
 
