@@ -184,6 +184,10 @@ def test_title_metadata_and_bookmarks(pdfs: dict[str, Path]) -> None:
         with pikepdf.open(pdfs[path.stem]) as pdf:
             assert str(pdf.docinfo["/Title"]) == doc.metadata.title
             assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+            if doc.metadata.description:
+                assert str(pdf.docinfo["/Subject"]) == doc.metadata.description
+            if doc.metadata.keywords:
+                assert str(pdf.docinfo["/Keywords"]) == ", ".join(doc.metadata.keywords)
             if doc.metadata.authors:
                 assert str(pdf.docinfo["/Author"]) == ", ".join(
                     a.name for a in doc.metadata.authors
