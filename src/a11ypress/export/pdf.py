@@ -28,7 +28,7 @@ from a11ypress.export.book import Chapter, chapters_of
 from a11ypress.export.images import ImageFile, find_image
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
-from a11ypress.render.dom import XHTML, el, new_document, serialize, set_lang
+from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import ImageRef, RenderContext, render_article_into
 from a11ypress.styles import stylesheet
 
@@ -139,7 +139,7 @@ def _byline(section: etree._Element, meta: m.Metadata) -> None:
     if h1 is None:
         return
     p = etree.Element(f"{{{XHTML}}}p", {"class": "byline"})
-    p.text = text
+    p.text = clean(text)
     h1.addnext(p)
 
 

@@ -26,9 +26,9 @@ def el(
     else:
         e = etree.Element(f"{{{XHTML}}}{tag}", nsmap=NSMAP)  # type: ignore[arg-type]
     for k, v in (attrib or {}).items():
-        e.set(k, v)
+        e.set(k, clean(v))
     if text:
-        e.text = text
+        e.text = clean(text)
     return e
 
 
