@@ -378,8 +378,8 @@ class _Walker:
         body = list(b.children)
         if title:
             self.say("label", f"{b.label}: {title}", lang, split=False)
-        elif body and isinstance(body[0], m.Paragraph):
-            first = body.pop(0)
+        elif body and isinstance(first := body[0], m.Paragraph):
+            body.pop(0)
             runs = self.runs(first.children, first.lang or lang)
             if runs:
                 runs[0] = (runs[0][0], f"{b.label}: " + runs[0][1].lstrip())
