@@ -10,6 +10,7 @@ from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.fsutil import atomic_write
 from a11ypress.model import Document
 from a11ypress.serialize import to_json
+from a11ypress.tts.options import AudioOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,8 @@ class ExportOptions:
     """User stylesheet replacing the built-in one."""
     sources: tuple[Path, ...] = field(default=())
     """Source files of the document (for resolving relative image paths)."""
+    audio: AudioOptions | None = None
+    """Options of the ``audio`` format (None: defaults)."""
 
 
 Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]
@@ -35,10 +38,19 @@ def export_json(doc: Document, out: Path, options: ExportOptions, sink: Diagnost
 
 def formats() -> dict[str, tuple[str, Exporter]]:
     """Available output formats: name -> (file extension, exporter)."""
+    from a11ypress.export.audio import export_audio
     from a11ypress.export.epub import export_epub
 
     table: dict[str, tuple[str, Exporter]] = {
         "epub": (".epub", export_epub),
         "json": (".json", export_json),
+        "audio": (".mp3", export_audio),
     }
     return table
+
+
+def output_extension(name: str, default: str, options: ExportOptions) -> str:
+    """File extension for format ``name``: the audio format's for ``audio``."""
+    if name == "audio" and options.audio is not None:
+        return options.audio.extension
+    return default

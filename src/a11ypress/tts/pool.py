@@ -1,0 +1,170 @@
+"""Synthesis in worker processes: all cores, crash-proof, straight into the cache.
+
+Each worker process keeps one :class:`~a11ypress.tts.engine.SpeechEngine`,
+has its stdout pointed at /dev/null, and handles batches of utterances: it
+synthesises each one, appends its pause, encodes it and writes it to the
+cache.  A worker that dies (pyttsx3 can segfault) breaks the pool; the pool is
+then started again and the unfinished batches are sent again, split into
+single utterances, each tried a few times before the build gives up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from a11ypress.tts.cache import Segment, SpeechCache
+from a11ypress.tts.encode import encode_mp3, silence
+from a11ypress.tts.engine import SpeechEngine, SynthesisError, VoiceInfo, silence_stdout
+
+#: Utterances handed to a worker at once (amortises the hand-over cost).
+BATCH = 12
+#: Times a single utterance is tried in a fresh worker before the build fails.
+MAX_TRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One utterance to synthesise into the cache."""
+
+    key: str
+    """Cache key."""
+    text: str
+    """What to say."""
+    voice: str | None
+    """Engine voice id (None: the engine's default)."""
+    rate: int
+    """Words per minute."""
+    pause_ms: int
+    """Silence appended after the speech."""
+    kind: str
+    """``mp3`` (an encoded segment) or ``pcm``."""
+
+
+_engine: SpeechEngine | None = None
+
+
+def _init_worker() -> None:
+    """Worker start-up: keep the driver's prints off our stdout."""
+    silence_stdout()
+
+
+def _get_engine() -> SpeechEngine:
+    global _engine
+    if _engine is None:
+        _engine = SpeechEngine()
+    return _engine
+
+
+def _work(jobs: Sequence[Job], cache_root: str) -> int:
+    """Synthesise, encode and cache ``jobs`` (in a worker); returns how many."""
+    engine = _get_engine()
+    cache = SpeechCache(Path(cache_root))
+    for job in jobs:
+        pcm = engine.synthesize(job.text, job.voice, job.rate)
+        speech = len(pcm) // 2
+        pcm += silence(job.pause_ms)
+        if job.kind == "mp3":
+            payload, samples = encode_mp3(pcm)
+        else:
+            payload, samples = pcm, len(pcm) // 2
+        cache.write(job.key, Segment(samples, speech, payload))
+    return len(jobs)
+
+
+def _voices() -> list[VoiceInfo]:
+    return _get_engine().voices()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # Workers are spawned, never forked: a fork would copy espeak's threads.
+    return multiprocessing.get_context("spawn")
+
+
+def list_voices() -> list[VoiceInfo]:
+    """The engine's voices, asked in a separate process (keeps stdout clean)."""
+    with ProcessPoolExecutor(1, mp_context=_context(), initializer=_init_worker) as ex:
+        return ex.submit(_voices).result()
+
+
+class SynthesisPool:
+    """Runs jobs on ``workers`` processes until every job is in the cache."""
+
+    def __init__(self, workers: int, cache: SpeechCache) -> None:
+        self.workers = max(1, workers)
+        self.cache = cache
+        self._ex: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> SynthesisPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._ex is None:
+            self._ex = ProcessPoolExecutor(
+                self.workers, mp_context=_context(), initializer=_init_worker
+            )
+        return self._ex
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._ex is not None:
+            self._ex.shutdown(wait=True, cancel_futures=True)
+            self._ex = None
+
+    def voices(self) -> list[VoiceInfo]:
+        """The engine's voices (asked of a worker)."""
+        try:
+            return self._executor().submit(_voices).result()
+        except BrokenProcessPool:
+            self._ex = None
+            return self._executor().submit(_voices).result()
+
+    def run(self, jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> None:
+        """Synthesise every job into the cache; ``progress(n)`` after each n done.
+
+        Raises :class:`SynthesisError` when an utterance fails in every try.
+        """
+        pending: list[tuple[list[Job], int]] = [
+            (list(jobs[i : i + BATCH]), 0) for i in range(0, len(jobs), BATCH)
+        ]
+        root = str(self.cache.root)
+        while pending:
+            ex = self._executor()
+            running: dict[Future[int], tuple[list[Job], int]] = {
+                ex.submit(_work, batch, root): (batch, tries) for batch, tries in pending
+            }
+            pending = []
+            broken = False
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    batch, tries = running.pop(fut)
+                    try:
+                        n = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        pending.extend(self._retry(batch, tries))
+                        continue
+                    except SynthesisError:
+                        pending.extend(self._retry(batch, tries))
+                        continue
+                    if progress is not None:
+                        progress(n)
+            if broken:
+                # A worker died: everything still queued was lost with the pool.
+                self._ex = None
+                ex.shutdown(wait=False, cancel_futures=True)
+
+    def _retry(self, batch: list[Job], tries: int) -> list[tuple[list[Job], int]]:
+        """What to run again after ``batch`` failed: its unfinished jobs, one by one."""
+        left = [j for j in batch if self.cache.header(j.key) is None]
+        if len(left) == 1 and tries + 1 >= MAX_TRIES:
+            raise SynthesisError(f"speech engine failed {MAX_TRIES} times on {left[0].text!r}")
+        return [([j], tries + 1 if len(batch) == 1 else 0) for j in left]
