@@ -34,7 +34,7 @@ from a11ypress.tts.cache import SpeechCache, default_cache_dir, segment_key
 from a11ypress.tts.engine import SAMPLE_RATE, SynthesisError, VoiceInfo, engine_version, voice_for
 from a11ypress.tts.m4b import FFMPEG_HINT, FfmpegMissing, ffmetadata, ffmpeg_path, write_m4b
 from a11ypress.tts.options import AudioOptions
-from a11ypress.tts.pool import Job, SynthesisPool
+from a11ypress.tts.pool import Job, SynthesisPool, cached_voices, shared_pool
 from a11ypress.tts.sidecar import timings_json, webvtt
 from a11ypress.tts.tags import id3_tag
 from a11ypress.tts.timeline import timeline
@@ -123,21 +123,29 @@ def _cover(doc: m.Document, options: ExportOptions) -> tuple[str, bytes] | None:
 
 
 @contextlib.contextmanager
-def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A file written in the target's folder and renamed over it when complete."""
+def _atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path in the target's folder, renamed over the target when
+    the block completes (and removed when it fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w+b") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written in the target's folder and renamed over it when complete."""
+    with _atomic_path(path) as tmp, tmp.open("w+b") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def build_audio(
@@ -154,22 +162,20 @@ def build_audio(
     cache = SpeechCache(ao.cache_dir or default_cache_dir())
     engine = engine_version()
     keys: list[str] = []
-    with SynthesisPool(ao.jobs or os.cpu_count() or 1, cache) as pool:
-        voices = _pick_voices(script, ao, pool.voices(), sink)
-        todo: dict[str, Job] = {}
-        for u in script.utterances:
-            voice = voices.get(u.lang)
-            key = segment_key(u.text, voice, ao.rate, u.pause_ms, kind, engine)
-            keys.append(key)
-            if key not in todo and cache.header(key) is None:
-                todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
-        jobs = list(todo.values())
-        try:
-            _run(pool, jobs, out.name, ao.progress)
-        except SynthesisError as exc:
-            raise InputError(
-                Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)
-            ) from exc
+    pool = shared_pool(ao.jobs or os.cpu_count() or 1)
+    voices = _pick_voices(script, ao, cached_voices(cache.root, pool), sink)
+    todo: dict[str, Job] = {}
+    for u in script.utterances:
+        voice = voices.get(u.lang)
+        key = segment_key(u.text, voice, ao.rate, u.pause_ms, kind, engine)
+        keys.append(key)
+        if key not in todo and cache.header(key) is None:
+            todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
+    jobs = list(todo.values())
+    try:
+        _run(pool, cache, jobs, out.name, ao.progress)
+    except SynthesisError as exc:
+        raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
     lengths: list[tuple[int, int]] = []
     for key in keys:
         head = cache.header(key)
@@ -213,9 +219,8 @@ def build_audio(
     else:
         metadata = ffmetadata(meta.title or "Untitled", authors, album, chapters)
         try:
-            with _atomic_file(out) as fh:
-                fh.close()
-                write_m4b(Path(fh.name), payloads(), metadata, cover)
+            with _atomic_path(out) as tmp:
+                write_m4b(tmp, payloads(), metadata, cover)
         except FfmpegMissing as exc:
             raise InputError(
                 Diagnostic("missing-ffmpeg", str(exc), Severity.ERROR, sink.file)
@@ -234,12 +239,14 @@ def build_audio(
     return AudioResult(len(script.utterances), len(jobs), total, (out, vtt, js))
 
 
-def _run(pool: SynthesisPool, jobs: list[Job], name: str, progress: bool) -> None:
+def _run(
+    pool: SynthesisPool, cache: SpeechCache, jobs: list[Job], name: str, progress: bool
+) -> None:
     """Run the jobs, with a progress bar and ETA on stderr when asked."""
     if not jobs:
         return
     if not progress:
-        pool.run(jobs)
+        pool.run(jobs, cache)
         return
     with click.progressbar(
         length=len(jobs),
@@ -249,4 +256,4 @@ def _run(pool: SynthesisPool, jobs: list[Job], name: str, progress: bool) -> Non
         show_percent=True,
     ) as bar:
         update: Callable[[int], None] = bar.update
-        pool.run(jobs, update)
+        pool.run(jobs, cache, update)

@@ -10,6 +10,9 @@ single utterances, each tried a few times before the build gives up.
 
 from __future__ import annotations
 
+import atexit
+import dataclasses
+import json
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -17,9 +20,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from a11ypress.tts.cache import Segment, SpeechCache
+from a11ypress.fsutil import atomic_write
+from a11ypress.tts.cache import Segment, SpeechCache, segment_key
 from a11ypress.tts.encode import encode_mp3, silence
-from a11ypress.tts.engine import SpeechEngine, SynthesisError, VoiceInfo, silence_stdout
+from a11ypress.tts.engine import (
+    SpeechEngine,
+    SynthesisError,
+    VoiceInfo,
+    engine_version,
+    silence_stdout,
+)
 
 #: Utterances handed to a worker at once (amortises the hand-over cost).
 BATCH = 12
@@ -92,11 +102,14 @@ def list_voices() -> list[VoiceInfo]:
 
 
 class SynthesisPool:
-    """Runs jobs on ``workers`` processes until every job is in the cache."""
+    """Runs jobs on ``workers`` processes until every job is in the cache.
 
-    def __init__(self, workers: int, cache: SpeechCache) -> None:
+    Workers start on first use and are kept for the next document (see
+    :func:`shared_pool`), so building many articles pays their start once.
+    """
+
+    def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
-        self.cache = cache
         self._ex: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> SynthesisPool:
@@ -126,15 +139,20 @@ class SynthesisPool:
             self._ex = None
             return self._executor().submit(_voices).result()
 
-    def run(self, jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> None:
-        """Synthesise every job into the cache; ``progress(n)`` after each n done.
+    def run(
+        self,
+        jobs: Sequence[Job],
+        cache: SpeechCache,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Synthesise every job into ``cache``; ``progress(n)`` after each n done.
 
         Raises :class:`SynthesisError` when an utterance fails in every try.
         """
         pending: list[tuple[list[Job], int]] = [
             (list(jobs[i : i + BATCH]), 0) for i in range(0, len(jobs), BATCH)
         ]
-        root = str(self.cache.root)
+        root = str(cache.root)
         while pending:
             ex = self._executor()
             running: dict[Future[int], tuple[list[Job], int]] = {
@@ -150,10 +168,10 @@ class SynthesisPool:
                         n = fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        pending.extend(self._retry(batch, tries))
+                        pending.extend(_retry(batch, tries, cache))
                         continue
                     except SynthesisError:
-                        pending.extend(self._retry(batch, tries))
+                        pending.extend(_retry(batch, tries, cache))
                         continue
                     if progress is not None:
                         progress(n)
@@ -162,9 +180,37 @@ class SynthesisPool:
                 self._ex = None
                 ex.shutdown(wait=False, cancel_futures=True)
 
-    def _retry(self, batch: list[Job], tries: int) -> list[tuple[list[Job], int]]:
-        """What to run again after ``batch`` failed: its unfinished jobs, one by one."""
-        left = [j for j in batch if self.cache.header(j.key) is None]
-        if len(left) == 1 and tries + 1 >= MAX_TRIES:
-            raise SynthesisError(f"speech engine failed {MAX_TRIES} times on {left[0].text!r}")
-        return [([j], tries + 1 if len(batch) == 1 else 0) for j in left]
+
+def _retry(batch: list[Job], tries: int, cache: SpeechCache) -> list[tuple[list[Job], int]]:
+    """What to run again after ``batch`` failed: its unfinished jobs, one by one."""
+    left = [j for j in batch if cache.header(j.key) is None]
+    if len(left) == 1 and len(batch) == 1 and tries + 1 >= MAX_TRIES:
+        raise SynthesisError(f"speech engine failed {MAX_TRIES} times on {left[0].text!r}")
+    return [([j], tries + 1 if len(batch) == 1 else 0) for j in left]
+
+
+_pools: dict[int, SynthesisPool] = {}
+
+
+def shared_pool(workers: int) -> SynthesisPool:
+    """The process-wide pool with ``workers`` workers (stopped at exit)."""
+    pool = _pools.get(workers)
+    if pool is None:
+        pool = _pools[workers] = SynthesisPool(workers)
+        atexit.register(pool.close)
+    return pool
+
+
+def cached_voices(root: Path, pool: SynthesisPool | None = None) -> list[VoiceInfo]:
+    """The engine's voices, remembered in the cache folder per engine version
+    (so a build with everything cached starts no worker)."""
+    path = root / f"voices-{segment_key('', None, 0, 0, 'voices', engine_version())[:16]}.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v.get("gender")) for v in data]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = pool.voices() if pool is not None else list_voices()
+    text = json.dumps([dataclasses.asdict(v) for v in found], ensure_ascii=False)
+    atomic_write(path, text.encode("utf-8"))
+    return found
