@@ -305,7 +305,15 @@ class Lexicon:
         if found is None:
             return text
         pattern, table = found
-        return pattern.sub(lambda m: table[m.group(0)], text)
+
+        def spoken(match: re.Match[str]) -> str:
+            out = table[match.group(0)]
+            # "... the U.S." must not become "the U.S.." at a sentence end.
+            if out.endswith(".") and text.startswith(".", match.end()):
+                out = out[:-1]
+            return out
+
+        return pattern.sub(spoken, text)
 
 
 def _read_lexicon_yaml(text: str, name: str) -> dict[str, dict[str, str]]:

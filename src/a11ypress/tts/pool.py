@@ -14,6 +14,8 @@ import atexit
 import dataclasses
 import json
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -70,8 +72,24 @@ def _get_engine() -> SpeechEngine:
     return _engine
 
 
+#: Tests set this to a file name: a worker that finds the file deletes it and
+#: dies by SIGSEGV, as pyttsx3 sometimes does, to prove the pool recovers.
+CRASH_FILE_ENV = "A11YPRESS_TEST_CRASH_FILE"
+
+
+def _maybe_crash() -> None:
+    name = os.environ.get(CRASH_FILE_ENV)
+    if name:
+        try:
+            os.unlink(name)
+        except FileNotFoundError:
+            return
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+
 def _work(jobs: Sequence[Job], cache_root: str) -> int:
     """Synthesise, encode and cache ``jobs`` (in a worker); returns how many."""
+    _maybe_crash()
     engine = _get_engine()
     cache = SpeechCache(Path(cache_root))
     for job in jobs:
