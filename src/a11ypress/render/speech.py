@@ -361,7 +361,7 @@ class _Walker:
             self.blocks(b.children, here)
         elif isinstance(b, m.LinkCard):
             title = self.inline_text(b.title, here) or phrase(here, "link")
-            self.announce("read-more", here, role="label", title=title)
+            self.announce("read-more", here, role="label", title=title.rstrip("."))
             self.blocks(b.children, here)
         elif isinstance(b, m.HtmlBlock):
             self.html(b.html, here)
