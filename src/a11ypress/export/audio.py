@@ -31,10 +31,18 @@ from a11ypress.fsutil import atomic_write
 from a11ypress.render.speech import Script, SpeechOptions, speech_script
 from a11ypress.render.speech_normalize import load_lexicon
 from a11ypress.tts.cache import SpeechCache, default_cache_dir, segment_key
-from a11ypress.tts.engine import SAMPLE_RATE, SynthesisError, VoiceInfo, engine_version, voice_for
+from a11ypress.tts.engine import (
+    SAMPLE_RATE,
+    STEADY_VARIANT,
+    SynthesisError,
+    VoiceInfo,
+    engine_version,
+    steady_data_path,
+    voice_for,
+)
 from a11ypress.tts.m4b import FFMPEG_HINT, FfmpegMissing, ffmetadata, ffmpeg_path, write_m4b
 from a11ypress.tts.options import AudioOptions
-from a11ypress.tts.pool import Job, SynthesisPool, cached_voices, shared_pool
+from a11ypress.tts.pool import Job, cached_voices, shared_pool
 from a11ypress.tts.sidecar import timings_json, webvtt
 from a11ypress.tts.tags import id3_tag
 from a11ypress.tts.timeline import timeline
@@ -160,10 +168,14 @@ def build_audio(
         raise InputError(Diagnostic("missing-ffmpeg", FFMPEG_HINT, Severity.ERROR, sink.file))
     kind = "mp3" if ao.format == "mp3" else "pcm"
     cache = SpeechCache(ao.cache_dir or default_cache_dir())
-    engine = engine_version()
     keys: list[str] = []
-    pool = shared_pool(ao.jobs or os.cpu_count() or 1)
-    voices = _pick_voices(script, ao, cached_voices(cache.root, pool), sink)
+    workers = ao.jobs or os.cpu_count() or 1
+    data_path = steady_data_path(cache.root)
+    # The voice variant changes the sound, so it is part of the cache key.
+    engine = engine_version() + (f"; variant {STEADY_VARIANT}" if data_path else "")
+    voices = _pick_voices(
+        script, ao, cached_voices(cache.root, shared_pool(workers, data_path=data_path)), sink
+    )
     todo: dict[str, Job] = {}
     for u in script.utterances:
         voice = voices.get(u.lang)
@@ -173,7 +185,7 @@ def build_audio(
             todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
     jobs = list(todo.values())
     try:
-        _run(pool, cache, jobs, out.name, ao.progress)
+        _run(workers, data_path, cache, jobs, out.name, ao.progress)
     except SynthesisError as exc:
         raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
     lengths: list[tuple[int, int]] = []
@@ -240,13 +252,27 @@ def build_audio(
 
 
 def _run(
-    pool: SynthesisPool, cache: SpeechCache, jobs: list[Job], name: str, progress: bool
+    workers: int,
+    data_path: Path | None,
+    cache: SpeechCache,
+    jobs: list[Job],
+    name: str,
+    progress: bool,
 ) -> None:
-    """Run the jobs, with a progress bar and ETA on stderr when asked."""
+    """Run the jobs, each voice in its own pool, with a progress bar and ETA on
+    stderr when asked."""
     if not jobs:
         return
+    groups: dict[tuple[str | None, int], list[Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.voice, job.rate), []).append(job)
+
+    def run_all(update: Callable[[int], None] | None) -> None:
+        for (voice, rate), group in groups.items():
+            shared_pool(workers, voice, rate, data_path).run(group, cache, update)
+
     if not progress:
-        pool.run(jobs, cache)
+        run_all(None)
         return
     with click.progressbar(
         length=len(jobs),
@@ -255,5 +281,4 @@ def _run(
         show_eta=True,
         show_percent=True,
     ) as bar:
-        update: Callable[[int], None] = bar.update
-        pool.run(jobs, cache, update)
+        run_all(bar.update)

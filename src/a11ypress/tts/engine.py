@@ -14,7 +14,9 @@ not take the build down (see :mod:`a11ypress.tts.pool`).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -28,6 +30,11 @@ from typing import Any
 SAMPLE_RATE = 22050
 #: Words per minute when none is asked for (espeak-ng's own default).
 DEFAULT_RATE = 175
+#: espeak-ng voice variant we add: the default voice without pitch "flutter".
+#: Flutter makes the length of an utterance depend on everything said before
+#: it in the process; without it the same text always lasts the same time.
+STEADY_VARIANT = "a11ypress"
+_VARIANT_TEXT = "language variant\nname a11ypress\nflutter 0\n"
 
 
 class SynthesisError(Exception):
@@ -53,6 +60,60 @@ def silence_stdout() -> None:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.close(null)
+
+
+def _espeak_data_dir() -> Path | None:
+    """espeak-ng's data folder, as ``espeak-ng --version`` reports it."""
+    try:
+        out = subprocess.run(
+            ["espeak-ng", "--version"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    _, sep, where = out.partition("Data at:")
+    path = Path(where.strip()) if sep else None
+    return path if path is not None and path.is_dir() else None
+
+
+def steady_data_path(root: Path) -> Path | None:
+    """An espeak-ng data folder under ``root`` that adds the steady voice variant.
+
+    It mirrors the system data with symbolic links and adds one variant file;
+    pass it to the engine as ``ESPEAK_DATA_PATH``.  None when espeak-ng's data
+    cannot be found (the engine then uses its own, with flutter).
+    """
+    system = _espeak_data_dir()
+    if system is None:
+        return None
+    tag = segment_tag(str(system), engine_version(), _VARIANT_TEXT)
+    home = root / f"espeak-{tag}"
+    if (home / "espeak-ng-data" / "voices" / "!v" / STEADY_VARIANT).is_file():
+        return home
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".espeak-", dir=root))
+    data = tmp / "espeak-ng-data"
+    variants = data / "voices" / "!v"
+    variants.mkdir(parents=True)
+    for entry in system.iterdir():
+        if entry.name != "voices":
+            (data / entry.name).symlink_to(entry)
+    for entry in (system / "voices").iterdir():
+        if entry.name != "!v":
+            (data / "voices" / entry.name).symlink_to(entry)
+    if (system / "voices" / "!v").is_dir():
+        for entry in (system / "voices" / "!v").iterdir():
+            (variants / entry.name).symlink_to(entry)
+    (variants / STEADY_VARIANT).write_text(_VARIANT_TEXT, encoding="utf-8")
+    try:
+        os.replace(tmp, home)
+    except OSError:  # another build made it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return home
+
+
+def segment_tag(*parts: str) -> str:
+    """A short hash of ``parts``."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 @functools.cache
@@ -120,7 +181,10 @@ class SpeechEngine:
 
     def _configure(self, voice: str | None, rate: int) -> None:
         if voice != self._voice:
-            self._set("voice", voice or "en")
+            name = voice or "en"
+            if os.environ.get("ESPEAK_DATA_PATH") and "+" not in name:
+                name += "+" + STEADY_VARIANT
+            self._set("voice", name)
             self._voice = voice
         if rate != self._rate:
             self._set("rate", rate)

@@ -60,9 +60,12 @@ class Job:
 _engine: SpeechEngine | None = None
 
 
-def _init_worker() -> None:
-    """Worker start-up: keep the driver's prints off our stdout."""
+def _init_worker(data_path: str | None = None) -> None:
+    """Worker start-up: keep the driver's prints off our stdout, and use the
+    espeak-ng data with the steady voice variant when there is one."""
     silence_stdout()
+    if data_path:
+        os.environ["ESPEAK_DATA_PATH"] = data_path
 
 
 def _get_engine() -> SpeechEngine:
@@ -124,10 +127,13 @@ class SynthesisPool:
 
     Workers start on first use and are kept for the next document (see
     :func:`shared_pool`), so building many articles pays their start once.
+    A pool is meant for one voice and rate: switching voices leaves state in
+    espeak-ng that changes the length of what follows.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, data_path: Path | None = None) -> None:
         self.workers = max(1, workers)
+        self.data_path = data_path
         self._ex: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> SynthesisPool:
@@ -139,7 +145,10 @@ class SynthesisPool:
     def _executor(self) -> ProcessPoolExecutor:
         if self._ex is None:
             self._ex = ProcessPoolExecutor(
-                self.workers, mp_context=_context(), initializer=_init_worker
+                self.workers,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(str(self.data_path) if self.data_path else None,),
             )
         return self._ex
 
@@ -207,14 +216,18 @@ def _retry(batch: list[Job], tries: int, cache: SpeechCache) -> list[tuple[list[
     return [([j], tries + 1 if len(batch) == 1 else 0) for j in left]
 
 
-_pools: dict[int, SynthesisPool] = {}
+_pools: dict[tuple[int, str | None, int, Path | None], SynthesisPool] = {}
 
 
-def shared_pool(workers: int) -> SynthesisPool:
-    """The process-wide pool with ``workers`` workers (stopped at exit)."""
-    pool = _pools.get(workers)
+def shared_pool(
+    workers: int, voice: str | None = None, rate: int = 0, data_path: Path | None = None
+) -> SynthesisPool:
+    """The process-wide pool of ``workers`` workers for one voice and rate
+    (stopped at exit)."""
+    key = (workers, voice, rate, data_path)
+    pool = _pools.get(key)
     if pool is None:
-        pool = _pools[workers] = SynthesisPool(workers)
+        pool = _pools[key] = SynthesisPool(workers, data_path)
         atexit.register(pool.close)
     return pool
 
