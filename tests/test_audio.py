@@ -8,6 +8,7 @@ determinism is checked on times, never on bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -36,7 +37,10 @@ from conftest import ROOT, SAMPLES
 
 IMAGES = ROOT / "samples" / "images.md"
 ASSETS = ROOT / "samples" / "assets"
-SHORT = "---\ntitle: Short\nauthors:\n  - name: Ann\n---\n\n# Short\n\nOne sentence here. And a second one.\n\n## Part two\n\nThe end.\n"
+SHORT = (
+    "---\ntitle: Short\nauthors:\n  - name: Ann\n---\n\n# Short\n\n"
+    "One sentence here. And a second one.\n\n## Part two\n\nThe end.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +87,7 @@ def test_mp3_has_tags_and_chapters_in_order(images_mp3: Path) -> None:
     assert [c[0] for c in chapters] == [c.title for c in script.chapters]
     starts = [c[1] for c in chapters]
     assert starts[0] == 0
-    assert all(a < b for a, b in zip(starts, starts[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(starts))
     assert all(c[1] < c[2] for c in chapters)
     tags = ID3(images_mp3)
     assert str(tags["TIT2"]) == "Our Community Garden's First Year, in Pictures"
@@ -103,7 +107,7 @@ def test_sidecars_time_every_sentence(images_mp3: Path) -> None:
     assert [u["text"] for u in data["utterances"]] == [u.text for u in script.utterances]
     spans = [(u["start_ms"], u["end_ms"]) for u in data["utterances"]]
     assert all(s < e for s, e in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert data["chapters"][0]["title"] == script.chapters[0].title
     text = vtt.read_text("utf-8")
     assert text.startswith("WEBVTT\n")
@@ -199,7 +203,7 @@ def _long_article(words: int) -> str:
 def test_a_5000_word_article_builds(tmp_path: Path) -> None:
     path = tmp_path / "long.md"
     path.write_text(_long_article(4500), "utf-8")
-    result, _ = _build(path, tmp_path / "long.mp3", tmp_path / "cache", jobs=2)
+    _build(path, tmp_path / "long.mp3", tmp_path / "cache", jobs=2)
     words = len(path.read_text("utf-8").split())
     assert words >= 5000
     length = MP3(tmp_path / "long.mp3").info.length
@@ -225,8 +229,10 @@ def test_m4b_has_chapters(tmp_path: Path, cache_dir: Path) -> None:
     path.write_text(SHORT, "utf-8")
     _build(path, tmp_path / "short.m4b", cache_dir, fmt="m4b")
     probe = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_chapters", "-show_format"]
-        + [str(tmp_path / "short.m4b")],
+        [
+            *("ffprobe", "-v", "error", "-print_format", "json", "-show_chapters", "-show_format"),
+            str(tmp_path / "short.m4b"),
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -33,11 +33,9 @@ from a11ypress.render.speech_normalize import load_lexicon
 from a11ypress.tts.cache import SpeechCache, default_cache_dir, segment_key
 from a11ypress.tts.engine import (
     SAMPLE_RATE,
-    STEADY_VARIANT,
     SynthesisError,
     VoiceInfo,
     engine_version,
-    steady_data_path,
     voice_for,
 )
 from a11ypress.tts.m4b import FFMPEG_HINT, FfmpegMissing, ffmetadata, ffmpeg_path, write_m4b
@@ -170,12 +168,8 @@ def build_audio(
     cache = SpeechCache(ao.cache_dir or default_cache_dir())
     keys: list[str] = []
     workers = ao.jobs or os.cpu_count() or 1
-    data_path = steady_data_path(cache.root)
-    # The voice variant changes the sound, so it is part of the cache key.
-    engine = engine_version() + (f"; variant {STEADY_VARIANT}" if data_path else "")
-    voices = _pick_voices(
-        script, ao, cached_voices(cache.root, shared_pool(workers, data_path=data_path)), sink
-    )
+    engine = engine_version()
+    voices = _pick_voices(script, ao, cached_voices(cache.root, shared_pool(workers)), sink)
     todo: dict[str, Job] = {}
     for u in script.utterances:
         voice = voices.get(u.lang)
@@ -185,7 +179,7 @@ def build_audio(
             todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
     jobs = list(todo.values())
     try:
-        _run(workers, data_path, cache, jobs, out.name, ao.progress)
+        _run(workers, cache, jobs, out.name, ao.progress)
     except SynthesisError as exc:
         raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
     lengths: list[tuple[int, int]] = []
@@ -253,7 +247,6 @@ def build_audio(
 
 def _run(
     workers: int,
-    data_path: Path | None,
     cache: SpeechCache,
     jobs: list[Job],
     name: str,
@@ -269,7 +262,7 @@ def _run(
 
     def run_all(update: Callable[[int], None] | None) -> None:
         for (voice, rate), group in groups.items():
-            shared_pool(workers, voice, rate, data_path).run(group, cache, update)
+            shared_pool(workers, voice, rate).run(group, cache, update)
 
     if not progress:
         run_all(None)

@@ -1,26 +1,40 @@
-"""pyttsx3 (espeak-ng driver) wrapped so that it is dependable.
+"""pyttsx3 (espeak-ng driver) wrapped so that it is dependable and exact.
 
-pyttsx3 2.99 on Linux has sharp edges: ``runAndWait()`` returns before the
-WAV file is written (espeak synthesises on its own thread), ``save_to_file``
-crashes on texts of about 2,000 words, the driver prints "Audio saved to" on
-stdout, and every ``runAndWait()`` sleeps 10 ms.  This wrapper synthesises one
-short text at a time, waits for the driver's ``finished-utterance``
-notification, checks the WAV it wrote (mono, 16-bit, 22,050 Hz, not empty) and
-retries a failure.  It is meant to run in a worker process whose stdout has
-been pointed at ``/dev/null`` (see :func:`silence_stdout`); a crash there does
-not take the build down (see :mod:`a11ypress.tts.pool`).
+pyttsx3 2.99 on Linux has sharp edges, all measured here: ``runAndWait()``
+returns before the WAV file is written (espeak-ng synthesises on a thread of
+its own), ``save_to_file`` reads past its buffer and crashes on texts of about
+2,000 words, the driver prints "Audio saved to" on stdout, every
+``runAndWait()`` sleeps 10 ms, and the same text does not always last the same
+time: espeak-ng keeps state from one utterance to the next (pitch flutter and
+more), so a sentence's length depends on everything said before it in the
+process.
+
+So this wrapper:
+
+- initialises espeak-ng through pyttsx3's own binding in *synchronous* mode
+  (no synthesis thread, no race) before building the pyttsx3 espeak driver;
+  the driver's callback collects the audio as usual;
+- sets the voice and rate once, says a warm-up text, and then says every text
+  in a **forked child** of that ready process: each text starts from the very
+  same engine state (so it always has the same length, whichever worker says
+  it and whatever came before), and a crash of the engine kills only the
+  child, which is retried;
+- checks the audio (16-bit mono at 22,050 Hz, not empty), and keeps texts short
+  (the speech script never hands over more than a sentence).
+
+It is meant to run in a worker process whose stdout has been pointed at
+``/dev/null`` (see :func:`silence_stdout`): see :mod:`a11ypress.tts.pool`.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import shutil
+import signal
 import subprocess
 import tempfile
 import threading
-import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -30,11 +44,8 @@ from typing import Any
 SAMPLE_RATE = 22050
 #: Words per minute when none is asked for (espeak-ng's own default).
 DEFAULT_RATE = 175
-#: espeak-ng voice variant we add: the default voice without pitch "flutter".
-#: Flutter makes the length of an utterance depend on everything said before
-#: it in the process; without it the same text always lasts the same time.
-STEADY_VARIANT = "a11ypress"
-_VARIANT_TEXT = "language variant\nname a11ypress\nflutter 0\n"
+#: Said once after start-up, so the first real text is not special.
+WARM_UP = "Ready."
 
 
 class SynthesisError(Exception):
@@ -50,7 +61,7 @@ class VoiceInfo:
     name: str
     """Human-readable name."""
     languages: tuple[str, ...]
-    """BCP 47-ish language codes it speaks (e.g. ``en-us``)."""
+    """Language codes it speaks (e.g. ``en-us``)."""
     gender: str | None = None
     """``Male``/``Female`` when the engine says."""
 
@@ -62,60 +73,6 @@ def silence_stdout() -> None:
     os.close(null)
 
 
-def _espeak_data_dir() -> Path | None:
-    """espeak-ng's data folder, as ``espeak-ng --version`` reports it."""
-    try:
-        out = subprocess.run(
-            ["espeak-ng", "--version"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    _, sep, where = out.partition("Data at:")
-    path = Path(where.strip()) if sep else None
-    return path if path is not None and path.is_dir() else None
-
-
-def steady_data_path(root: Path) -> Path | None:
-    """An espeak-ng data folder under ``root`` that adds the steady voice variant.
-
-    It mirrors the system data with symbolic links and adds one variant file;
-    pass it to the engine as ``ESPEAK_DATA_PATH``.  None when espeak-ng's data
-    cannot be found (the engine then uses its own, with flutter).
-    """
-    system = _espeak_data_dir()
-    if system is None:
-        return None
-    tag = segment_tag(str(system), engine_version(), _VARIANT_TEXT)
-    home = root / f"espeak-{tag}"
-    if (home / "espeak-ng-data" / "voices" / "!v" / STEADY_VARIANT).is_file():
-        return home
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".espeak-", dir=root))
-    data = tmp / "espeak-ng-data"
-    variants = data / "voices" / "!v"
-    variants.mkdir(parents=True)
-    for entry in system.iterdir():
-        if entry.name != "voices":
-            (data / entry.name).symlink_to(entry)
-    for entry in (system / "voices").iterdir():
-        if entry.name != "!v":
-            (data / "voices" / entry.name).symlink_to(entry)
-    if (system / "voices" / "!v").is_dir():
-        for entry in (system / "voices" / "!v").iterdir():
-            (variants / entry.name).symlink_to(entry)
-    (variants / STEADY_VARIANT).write_text(_VARIANT_TEXT, encoding="utf-8")
-    try:
-        os.replace(tmp, home)
-    except OSError:  # another build made it first
-        shutil.rmtree(tmp, ignore_errors=True)
-    return home
-
-
-def segment_tag(*parts: str) -> str:
-    """A short hash of ``parts``."""
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
 @functools.cache
 def engine_version() -> str:
     """pyttsx3 and espeak-ng versions: part of every cache key."""
@@ -125,8 +82,8 @@ def engine_version() -> str:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         out = "espeak-ng unknown"
-    espeak = " ".join(out.split()[:6])
-    return f"pyttsx3 {version('pyttsx3')}; {espeak}"
+    espeak = " ".join(out.split("Data at:")[0].split())
+    return f"pyttsx3 {version('pyttsx3')}; {espeak}; synchronous, forked"
 
 
 def voice_for(lang: str, voices: list[VoiceInfo]) -> str | None:
@@ -149,27 +106,36 @@ def voice_for(lang: str, voices: list[VoiceInfo]) -> str | None:
     return None
 
 
+def _pyttsx3_engine() -> Any:
+    """A pyttsx3 espeak engine over espeak-ng initialised in synchronous mode."""
+    import pyttsx3
+    from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers import espeak as espeak_driver
+
+    if not espeak_driver.EspeakDriver._moduleInitialized:
+        if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
+            raise SynthesisError("could not initialise espeak-ng")
+        espeak_driver.EspeakDriver._moduleInitialized = True
+        espeak_driver.EspeakDriver._defaultVoice = "en"
+    return pyttsx3.init("espeak")
+
+
 class SpeechEngine:
-    """One pyttsx3 engine, reused for many texts (one per worker process)."""
+    """One pyttsx3 engine with a fixed voice and rate (one per worker process)."""
 
-    def __init__(self, workdir: Path | None = None) -> None:
-        import pyttsx3
-
-        self._engine: Any = pyttsx3.init("espeak")
-        self._driver: Any = getattr(self._engine.proxy, "_driver", None)
-        self._done = threading.Event()
-        self._engine.connect("finished-utterance", self._finished)
-        self._dir = Path(workdir or tempfile.mkdtemp(prefix="a11ypress-tts-"))
-        self._count = 0
-        self._voice: str | None = None
-        self._rate: int | None = None
-        # The very first utterance after start-up comes out a few samples
-        # longer than later ones; say something once so every text has the
-        # same duration in every worker.
-        self.synthesize("Ready.", None, DEFAULT_RATE)
-
-    def _finished(self, name: object = None, completed: object = True) -> None:
-        self._done.set()
+    def __init__(self, voice: str | None = None, rate: int = DEFAULT_RATE) -> None:
+        self._engine = _pyttsx3_engine()
+        self._driver: Any = self._engine.proxy._driver
+        self._finished = threading.Event()
+        self._engine.connect("finished-utterance", lambda **_: self._finished.set())
+        self.voice = voice
+        """Voice every text is said with (None: espeak-ng's default)."""
+        self.rate = rate
+        """Words per minute."""
+        if voice:
+            self._driver.setProperty("voice", voice)
+        self._driver.setProperty("rate", rate)
+        self._say(WARM_UP)
 
     def voices(self) -> list[VoiceInfo]:
         """Every voice the engine offers."""
@@ -179,65 +145,61 @@ class SpeechEngine:
             out.append(VoiceInfo(str(v.id), str(v.name), langs, v.gender))
         return out
 
-    def _configure(self, voice: str | None, rate: int) -> None:
-        if voice != self._voice:
-            name = voice or "en"
-            if os.environ.get("ESPEAK_DATA_PATH") and "+" not in name:
-                name += "+" + STEADY_VARIANT
-            self._set("voice", name)
-            self._voice = voice
-        if rate != self._rate:
-            self._set("rate", rate)
-            self._rate = rate
+    def _say(self, text: str) -> bytes:
+        """PCM for ``text``, in this process (synchronous: returns when done)."""
+        d = self._driver
+        self._finished.clear()
+        # A file name keeps the driver from playing the audio if it ever sees
+        # the end-of-message event; in synchronous mode it collects the
+        # samples in its buffer and the call returns when all are there.
+        d._save_file = os.devnull
+        d._text_to_say = text
+        d._start_synthesis(text)
+        pcm = bytes(d._data_buffer)
+        d._data_buffer = b""
+        d._speaking = False
+        if self._finished.is_set():  # the driver flushed its buffer to the file
+            raise SynthesisError("the driver ended the utterance early")
+        return pcm
 
-    def _set(self, name: str, value: object) -> None:
-        if self._driver is not None:
-            self._driver.setProperty(name, value)
-        else:  # pragma: no cover - other pyttsx3 versions
-            self._engine.setProperty(name, value)
-
-    def _speak_to(self, text: str, path: Path) -> None:
-        """Ask the driver for ``path``; returns once it says the utterance ended."""
-        self._done.clear()
-        if self._driver is not None and hasattr(self._driver, "_start_synthesis"):
-            # Drive the espeak driver directly: runAndWait() would return at
-            # once anyway and costs a 10 ms sleep per call.
-            self._driver.save_to_file(text, str(path))
-            self._driver._start_synthesis(text)
-        else:  # pragma: no cover - other pyttsx3 versions
-            self._engine.save_to_file(text, str(path))
-            self._engine.runAndWait()
-        timeout = 30.0 + len(text) / 10
-        if not self._done.wait(timeout):
-            raise SynthesisError(f"no end of utterance after {timeout:.0f} s")
-
-    def synthesize(self, text: str, voice: str | None, rate: int, attempts: int = 3) -> bytes:
-        """16-bit mono PCM at :data:`SAMPLE_RATE` for ``text``.
+    def synthesize(self, text: str, attempts: int = 3) -> bytes:
+        """16-bit mono PCM at :data:`SAMPLE_RATE` for ``text`` (said in a child).
 
         Raises :class:`SynthesisError` when every attempt failed.
         """
-        self._configure(voice, rate)
+        with tempfile.TemporaryDirectory(prefix="a11ypress-tts-") as tmp:
+            path = Path(tmp) / "pcm"
+            self.run_in_child(text, path.write_bytes, attempts)
+            return path.read_bytes()
+
+    def run_in_child(self, text: str, handle: Callable[[bytes], object], attempts: int = 3) -> None:
+        """Say ``text`` in a child forked from this ready engine and call
+        ``handle(pcm)`` there (to encode and store it); a child that crashes
+        or fails is replaced, up to ``attempts`` times.
+
+        Raises :class:`SynthesisError` when every attempt failed.
+        """
         problem = "no attempt"
         for _ in range(attempts):
-            self._count += 1
-            path = self._dir / f"u{os.getpid()}-{self._count}.wav"
-            try:
-                self._speak_to(text, path)
-                with wave.open(str(path), "rb") as w:
-                    ok = (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (
-                        1,
-                        2,
-                        SAMPLE_RATE,
-                    )
-                    frames = w.readframes(w.getnframes())
-                if not ok:
-                    problem = "unexpected audio format"
-                elif not frames:
-                    problem = "empty audio"
-                else:
-                    return frames
-            except (OSError, EOFError, wave.Error, SynthesisError) as exc:
-                problem = str(exc) or type(exc).__name__
-            finally:
-                path.unlink(missing_ok=True)
+            pid = os.fork()
+            if pid == 0:  # child: say it, hand it over, leave without any cleanup
+                code = 0
+                try:
+                    pcm = self._say(text)
+                    if not pcm or len(pcm) % 2:
+                        code = 3
+                    else:
+                        handle(pcm)
+                except BaseException:
+                    code = 2
+                os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            if os.WIFSIGNALED(status):
+                problem = f"engine crashed ({signal.Signals(os.WTERMSIG(status)).name})"
+            elif os.WEXITSTATUS(status) == 3:
+                problem = "empty or malformed audio"
+            elif os.WEXITSTATUS(status) != 0:
+                problem = "engine failed"
+            else:
+                return
         raise SynthesisError(f"could not synthesise {text[:60]!r}: {problem}")

@@ -26,6 +26,7 @@ from a11ypress.fsutil import atomic_write
 from a11ypress.tts.cache import Segment, SpeechCache, segment_key
 from a11ypress.tts.encode import encode_mp3, silence
 from a11ypress.tts.engine import (
+    DEFAULT_RATE,
     SpeechEngine,
     SynthesisError,
     VoiceInfo,
@@ -58,20 +59,21 @@ class Job:
 
 
 _engine: SpeechEngine | None = None
+_voice: tuple[str | None, int] = (None, DEFAULT_RATE)
 
 
-def _init_worker(data_path: str | None = None) -> None:
-    """Worker start-up: keep the driver's prints off our stdout, and use the
-    espeak-ng data with the steady voice variant when there is one."""
+def _init_worker(voice: str | None = None, rate: int = DEFAULT_RATE) -> None:
+    """Worker start-up: keep the driver's prints off our stdout and remember
+    the voice and rate this worker speaks with."""
+    global _voice
     silence_stdout()
-    if data_path:
-        os.environ["ESPEAK_DATA_PATH"] = data_path
+    _voice = (voice, rate)
 
 
 def _get_engine() -> SpeechEngine:
     global _engine
     if _engine is None:
-        _engine = SpeechEngine()
+        _engine = SpeechEngine(*_voice)
     return _engine
 
 
@@ -96,14 +98,17 @@ def _work(jobs: Sequence[Job], cache_root: str) -> int:
     engine = _get_engine()
     cache = SpeechCache(Path(cache_root))
     for job in jobs:
-        pcm = engine.synthesize(job.text, job.voice, job.rate)
-        speech = len(pcm) // 2
-        pcm += silence(job.pause_ms)
-        if job.kind == "mp3":
-            payload, samples = encode_mp3(pcm)
-        else:
-            payload, samples = pcm, len(pcm) // 2
-        cache.write(job.key, Segment(samples, speech, payload))
+
+        def store(pcm: bytes, job: Job = job) -> None:
+            speech = len(pcm) // 2
+            pcm += silence(job.pause_ms)
+            if job.kind == "mp3":
+                payload, samples = encode_mp3(pcm)
+            else:
+                payload, samples = pcm, len(pcm) // 2
+            cache.write(job.key, Segment(samples, speech, payload))
+
+        engine.run_in_child(job.text, store)
     return len(jobs)
 
 
@@ -127,13 +132,19 @@ class SynthesisPool:
 
     Workers start on first use and are kept for the next document (see
     :func:`shared_pool`), so building many articles pays their start once.
-    A pool is meant for one voice and rate: switching voices leaves state in
-    espeak-ng that changes the length of what follows.
+    A pool speaks with one voice and rate: its workers set them once, before
+    the warm-up text that every forked child starts from.
     """
 
-    def __init__(self, workers: int, data_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        voice: str | None = None,
+        rate: int = DEFAULT_RATE,
+    ) -> None:
         self.workers = max(1, workers)
-        self.data_path = data_path
+        self.voice = voice
+        self.rate = rate
         self._ex: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> SynthesisPool:
@@ -148,7 +159,7 @@ class SynthesisPool:
                 self.workers,
                 mp_context=_context(),
                 initializer=_init_worker,
-                initargs=(str(self.data_path) if self.data_path else None,),
+                initargs=(self.voice, self.rate),
             )
         return self._ex
 
@@ -216,18 +227,20 @@ def _retry(batch: list[Job], tries: int, cache: SpeechCache) -> list[tuple[list[
     return [([j], tries + 1 if len(batch) == 1 else 0) for j in left]
 
 
-_pools: dict[tuple[int, str | None, int, Path | None], SynthesisPool] = {}
+_pools: dict[tuple[int, str | None, int], SynthesisPool] = {}
 
 
 def shared_pool(
-    workers: int, voice: str | None = None, rate: int = 0, data_path: Path | None = None
+    workers: int,
+    voice: str | None = None,
+    rate: int = DEFAULT_RATE,
 ) -> SynthesisPool:
     """The process-wide pool of ``workers`` workers for one voice and rate
     (stopped at exit)."""
-    key = (workers, voice, rate, data_path)
+    key = (workers, voice, rate)
     pool = _pools.get(key)
     if pool is None:
-        pool = _pools[key] = SynthesisPool(workers, data_path)
+        pool = _pools[key] = SynthesisPool(workers, voice, rate)
         atexit.register(pool.close)
     return pool
 
