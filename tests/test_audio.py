@@ -283,3 +283,21 @@ def test_voices_command_lists_voices() -> None:
 def test_samples_are_all_speakable() -> None:
     for p in SAMPLES:
         assert speech_script(load(p).document).utterances, p
+
+
+def test_more_chapters_than_one_ctoc_can_list_are_grouped_by_article(tmp_path: Path) -> None:
+    from a11ypress.tts.tags import id3_tag
+    from a11ypress.tts.timeline import ChapterTime
+
+    chapters = [
+        ChapterTime(i, f"c{i}", 1 if i % 10 == 0 else 2, i * 1000, (i + 1) * 1000)
+        for i in range(600)
+    ]
+    path = tmp_path / "tag.mp3"
+    path.write_bytes(id3_tag(title="T", authors=[], album="A", chapters=chapters))
+    tags = ID3(path)
+    assert len(tags.getall("CHAP")) == 600
+    top = tags["CTOC:toc"]
+    assert len(top.child_element_ids) == 60
+    first = tags[f"CTOC:{top.child_element_ids[0]}"]
+    assert first.child_element_ids == [f"ch{i}" for i in range(10)]

@@ -26,6 +26,8 @@ from mutagen.id3 import (
 
 from a11ypress.tts.timeline import ChapterTime
 
+#: Most entries one CTOC frame can list (its entry count is one byte).
+MAX_CTOC_ENTRIES = 255
 #: Image types an ID3 cover may hold (what players show).
 COVER_TYPES = ("image/jpeg", "image/png")
 
@@ -58,14 +60,8 @@ def id3_tag(
             )
         )
     ids = [f"ch{i}" for i in range(len(chapters))]
-    tag.add(
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=ids,
-            sub_frames=[TIT2(encoding=3, text=["Contents"])],
-        )
-    )
+    for frame in _tables_of_contents(ids, chapters):
+        tag.add(frame)
     for ident, ch in zip(ids, chapters, strict=True):
         tag.add(
             CHAP(
@@ -80,3 +76,42 @@ def id3_tag(
     buf = io.BytesIO()
     tag.save(buf, v2_version=3, padding=lambda info: 0)
     return buf.getvalue()
+
+
+def _tables_of_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> list[CTOC]:
+    """One top-level CTOC listing every chapter in order; when there are more
+    than a CTOC can list, one CTOC per article (its own chapter and its
+    sections) under a top-level CTOC listing the articles."""
+    if len(ids) <= MAX_CTOC_ENTRIES:
+        return [
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=list(ids),
+                sub_frames=[TIT2(encoding=3, text=["Contents"])],
+            )
+        ]
+    groups: list[tuple[str, list[str]]] = []
+    for ident, ch in zip(ids, chapters, strict=True):
+        if ch.level == 1 or not groups:
+            groups.append((ch.title, []))
+        groups[-1][1].append(ident)
+    groups = groups[:MAX_CTOC_ENTRIES]
+    frames = [
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=[f"toc{k}" for k in range(len(groups))],
+            sub_frames=[TIT2(encoding=3, text=["Contents"])],
+        )
+    ]
+    for k, (title, members) in enumerate(groups):
+        frames.append(
+            CTOC(
+                element_id=f"toc{k}",
+                flags=CTOCFlags.ORDERED,
+                child_element_ids=members[:MAX_CTOC_ENTRIES],
+                sub_frames=[TIT2(encoding=3, text=[title])],
+            )
+        )
+    return frames
