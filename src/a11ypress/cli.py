@@ -450,7 +450,7 @@ def speech(
 @main.command()
 @click.option("--lang", "lang", metavar="TAG", help="Only voices for this language (e.g. fr).")
 def voices(lang: str | None) -> None:
-    """List the speech engine's voices: id, languages, name.
+    """List the speech engine's voices: id, languages, name (tab-separated).
 
     Pass an id, a name or a language to `build --voice`.
     """

@@ -169,7 +169,7 @@ def build_audio(
     keys: list[str] = []
     workers = ao.jobs or os.cpu_count() or 1
     engine = engine_version()
-    voices = _pick_voices(script, ao, cached_voices(cache.root, shared_pool(workers)), sink)
+    voices = _pick_voices(script, ao, cached_voices(cache.root), sink)
     todo: dict[str, Job] = {}
     for u in script.utterances:
         voice = voices.get(u.lang)

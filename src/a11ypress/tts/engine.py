@@ -120,6 +120,17 @@ def _pyttsx3_engine() -> Any:
     return pyttsx3.init("espeak")
 
 
+def engine_voices() -> list[VoiceInfo]:
+    """Every voice the engine offers (listing synthesises nothing and prints
+    nothing, so it is safe in the main process)."""
+    engine = _pyttsx3_engine()
+    out = []
+    for v in engine.getProperty("voices"):
+        langs = tuple(str(code).lower() for code in (v.languages or ()))
+        out.append(VoiceInfo(str(v.id), str(v.name), langs, v.gender))
+    return out
+
+
 class SpeechEngine:
     """One pyttsx3 engine with a fixed voice and rate (one per worker process)."""
 
@@ -136,14 +147,6 @@ class SpeechEngine:
             self._driver.setProperty("voice", voice)
         self._driver.setProperty("rate", rate)
         self._say(WARM_UP)
-
-    def voices(self) -> list[VoiceInfo]:
-        """Every voice the engine offers."""
-        out = []
-        for v in self._engine.getProperty("voices"):
-            langs = tuple(str(code).lower() for code in (v.languages or ()))
-            out.append(VoiceInfo(str(v.id), str(v.name), langs, v.gender))
-        return out
 
     def _say(self, text: str) -> bytes:
         """PCM for ``text``, in this process (synchronous: returns when done)."""

@@ -31,6 +31,7 @@ from a11ypress.tts.engine import (
     SynthesisError,
     VoiceInfo,
     engine_version,
+    engine_voices,
     silence_stdout,
 )
 
@@ -112,19 +113,14 @@ def _work(jobs: Sequence[Job], cache_root: str) -> int:
     return len(jobs)
 
 
-def _voices() -> list[VoiceInfo]:
-    return _get_engine().voices()
-
-
 def _context() -> multiprocessing.context.BaseContext:
     # Workers are spawned, never forked: a fork would copy espeak's threads.
     return multiprocessing.get_context("spawn")
 
 
 def list_voices() -> list[VoiceInfo]:
-    """The engine's voices, asked in a separate process (keeps stdout clean)."""
-    with ProcessPoolExecutor(1, mp_context=_context(), initializer=_init_worker) as ex:
-        return ex.submit(_voices).result()
+    """The engine's voices (asking does not synthesise, so it is done here)."""
+    return engine_voices()
 
 
 class SynthesisPool:
@@ -168,14 +164,6 @@ class SynthesisPool:
         if self._ex is not None:
             self._ex.shutdown(wait=True, cancel_futures=True)
             self._ex = None
-
-    def voices(self) -> list[VoiceInfo]:
-        """The engine's voices (asked of a worker)."""
-        try:
-            return self._executor().submit(_voices).result()
-        except BrokenProcessPool:
-            self._ex = None
-            return self._executor().submit(_voices).result()
 
     def run(
         self,
@@ -245,16 +233,15 @@ def shared_pool(
     return pool
 
 
-def cached_voices(root: Path, pool: SynthesisPool | None = None) -> list[VoiceInfo]:
-    """The engine's voices, remembered in the cache folder per engine version
-    (so a build with everything cached starts no worker)."""
+def cached_voices(root: Path) -> list[VoiceInfo]:
+    """The engine's voices, remembered in the cache folder per engine version."""
     path = root / f"voices-{segment_key('', None, 0, 0, 'voices', engine_version())[:16]}.json"
     try:
         data = json.loads(path.read_text("utf-8"))
         return [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v.get("gender")) for v in data]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    found = pool.voices() if pool is not None else list_voices()
+    found = list_voices()
     text = json.dumps([dataclasses.asdict(v) for v in found], ensure_ascii=False)
     atomic_write(path, text.encode("utf-8"))
     return found
