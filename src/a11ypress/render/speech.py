@@ -481,8 +481,9 @@ class _Walker:
                     parts.append(f" Image: {alt.rstrip('.')}. ")
             parts.append(node.text or "")
             for child in node:
-                walk(child)
-                parts.append(" " if _is_block(child) else "")
+                if isinstance(child.tag, str):  # not a comment or processing instruction
+                    walk(child)
+                    parts.append(" " if _is_block(child) else "")
                 parts.append(child.tail or "")
 
         walk(holder)
