@@ -3,17 +3,20 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 SAMPLES := $(filter-out samples/README.md,$(sort $(wildcard samples/*.md)))
-FORMATS ?= epub,pdf
+FORMATS ?= epub,pdf,audio
 OUT ?= out
+AUDIO_CACHE ?= .cache/a11ypress
 
 .PHONY: run test setup setup-dev lint bench check clean
 
 ## make run: install what is needed (system packages too), convert every sample into out/
-## (one book per sample plus a digest of all of them)
+## (one book and one MP3 audiobook per sample, plus a digest of all of them; the
+## speech cache is kept in .cache/ inside the repository)
 run: setup
-	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets
 	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets \
-	    --digest "a11ypress samples" --sort date
+	    --cache-dir $(AUDIO_CACHE)
+	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets \
+	    --cache-dir $(AUDIO_CACHE) --digest "a11ypress samples" --sort date
 
 ## make test: install the same plus the test tools and judges, then lint and run every test
 test: setup-dev lint
@@ -33,6 +36,7 @@ bench: setup-dev
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/audio_bench.py
 
 ## make check: run the judges (EPUBCheck, Ace, the PDF/UA-1 checker) on what `make run` wrote
 check: setup-dev
@@ -40,4 +44,4 @@ check: setup-dev
 	    $(BIN)/a11ypress check $(OUT)/*.epub $(OUT)/*.pdf
 
 clean:
-	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .cache

@@ -24,7 +24,8 @@ APT_RUNTIME=(libespeak-ng1 espeak-ng-data espeak-ng libpango-1.0-0 libpangoft2-1
 # (a JRE runs EPUBCheck for `a11ypress check`.)
 # Judges and benchmarks: Chromium for Ace, pandoc for the EPUB bench,
 # poppler for looking at PDFs, Node.js for remark-mdc and Ace.
-APT_DEV=(chromium pandoc poppler-utils nodejs npm)
+APT_DEV=(chromium pandoc poppler-utils nodejs npm ffmpeg)
+# (ffmpeg: the m4b audio test; a11ypress itself needs it only for --audio-format m4b.)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

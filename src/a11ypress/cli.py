@@ -22,7 +22,7 @@ from a11ypress import __version__
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.document import Loaded, load
-from a11ypress.export import ExportOptions, formats
+from a11ypress.export import ExportOptions, formats, output_extension
 from a11ypress.export.pdf import PAPERS
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
 from a11ypress.model import Block, Document, Heading
@@ -30,6 +30,7 @@ from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify
 from a11ypress.transforms.text import plain_text
+from a11ypress.tts.options import AUDIO_FORMATS, AudioOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 
@@ -92,6 +93,14 @@ _lang_opt = click.option(
     help="Language when the front matter gives none (BCP 47).",
 )
 _quiet_opt = click.option("-q", "--quiet", is_flag=True, help="Hide info-level diagnostics.")
+_read_code_opt = click.option(
+    "--read-code", is_flag=True, help="Audio: read code samples line by line (default: announce)."
+)
+_lexicon_opt = click.option(
+    "--lexicon",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Audio: YAML pronunciation lexicon ({language|all: {written: spoken}}).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -225,6 +234,36 @@ def _unique_name(stem: str, used: set[str]) -> str:
     show_default=True,
     help="Order of the articles in a digest.",
 )
+@click.option(
+    "--audio-format",
+    type=click.Choice(list(AUDIO_FORMATS)),
+    default="mp3",
+    show_default=True,
+    help="Audio: container (m4b needs ffmpeg).",
+)
+@click.option(
+    "--voice", metavar="VOICE", help="Audio: voice id, name or language (see `a11ypress voices`)."
+)
+@click.option(
+    "--rate",
+    type=click.IntRange(80, 450),
+    default=175,
+    show_default=True,
+    help="Audio: speaking rate in words per minute.",
+)
+@_read_code_opt
+@_lexicon_opt
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    help="Audio: synthesis worker processes (default: one per core).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Audio: cache of synthesised sentences (default: $XDG_CACHE_HOME/a11ypress).",
+)
 @_components_opt
 @_lang_opt
 @_quiet_opt
@@ -239,6 +278,13 @@ def build(
     strict: bool,
     digest: str | None,
     sort: str,
+    audio_format: str,
+    voice: str | None,
+    rate: int,
+    read_code: bool,
+    lexicon: Path | None,
+    jobs: int | None,
+    cache_dir: Path | None,
     components: Path | None,
     lang: str,
     quiet: bool,
@@ -246,9 +292,26 @@ def build(
     """Convert FILES into accessible outputs in the output folder.
 
     One broken article does not stop the others; every output is written
-    atomically, and an input file is never overwritten.
+    atomically, and an input file is never overwritten. The audio format also
+    writes NAME.vtt and NAME.timings.json (the time of every sentence).
     """
     names = _formats(to)
+    audio = AudioOptions(
+        format=audio_format,
+        voice=voice,
+        rate=rate,
+        read_code=read_code,
+        lexicon=lexicon,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        progress=not quiet,
+    )
+    if "audio" in names and audio_format == "m4b":
+        from a11ypress.tts.m4b import FFMPEG_HINT, ffmpeg_path
+
+        if ffmpeg_path() is None:
+            click.echo(f"error: {FFMPEG_HINT}", err=True)
+            sys.exit(EXIT_DEPENDENCY)
     vocab = _vocab(components)
     rep = Reporter(quiet)
     failed = 0
@@ -274,6 +337,7 @@ def build(
                     sources=(path,),
                     paper=paper,
                     print_style=print_style,
+                    audio=audio,
                 )
                 stem = _unique_name(path.stem, used)
                 failed += _export(loaded.document, stem, names, out_dir, options, inputs, rep)
@@ -287,6 +351,7 @@ def build(
             sources=tuple(p for p, _ in collected),
             paper=paper,
             print_style=print_style,
+            audio=audio,
         )
         failed += _export(book, slugify(digest), names, out_dir, options, inputs, rep)
     sys.exit(rep.exit_code(failed, strict))
@@ -306,6 +371,7 @@ def _export(
     table = formats()
     for name in names:
         ext, exporter = table[name]
+        ext = output_extension(name, ext, options)
         target = out_dir / (stem + ext)
         sink = DiagnosticSink(doc.source)
         if target.resolve() in inputs:
@@ -373,3 +439,61 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
         click.echo(f"{v.path}\t{v.judge}\t{status}")
         bad += not v.ok
     sys.exit(EXIT_FAILED if bad else EXIT_OK)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_read_code_opt
+@_lexicon_opt
+@_components_opt
+@_lang_opt
+@_quiet_opt
+def speech(
+    file: Path,
+    read_code: bool,
+    lexicon: Path | None,
+    components: Path | None,
+    lang: str,
+    quiet: bool,
+) -> None:
+    """Print the speech script of FILE for review.
+
+    One chapter line per article and section, then one utterance per line:
+    its role, [language], the text as it will be spoken and the pause after it.
+    """
+    from a11ypress.render.speech import SpeechOptions, format_script, speech_script
+    from a11ypress.render.speech_normalize import load_lexicon
+
+    rep = Reporter(quiet)
+    try:
+        lex = load_lexicon(lexicon)
+        loaded = load(file, vocab=_vocab(components), lang=lang)
+    except InputError as exc:
+        rep.report([exc.diagnostic])
+        sys.exit(EXIT_FAILED)
+    rep.report(loaded.diagnostics)
+    script = speech_script(loaded.document, SpeechOptions(read_code=read_code, lexicon=lex))
+    click.echo(format_script(script), nl=False)
+    sys.exit(EXIT_FAILED if loaded.failed else EXIT_OK)
+
+
+@main.command()
+@click.option("--lang", "lang", metavar="TAG", help="Only voices for this language (e.g. fr).")
+def voices(lang: str | None) -> None:
+    """List the speech engine's voices: id, languages, name (tab-separated).
+
+    Pass an id, a name or a language to `build --voice`.
+    """
+    from a11ypress.tts.pool import list_voices
+
+    try:
+        found = list_voices()
+    except Exception as exc:  # the engine could not start at all
+        click.echo(f"error: the speech engine (pyttsx3 + espeak-ng) failed: {exc}", err=True)
+        click.echo("  Debian/Ubuntu: apt-get install espeak-ng libespeak-ng1", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    base = lang.lower().split("-")[0] if lang else None
+    for v in found:
+        if base and not any(code.split("-")[0] == base for code in v.languages):
+            continue
+        click.echo(f"{v.id}\t{','.join(v.languages)}\t{v.name}")

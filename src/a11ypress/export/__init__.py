@@ -10,6 +10,7 @@ from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.fsutil import atomic_write
 from a11ypress.model import Document
 from a11ypress.serialize import to_json
+from a11ypress.tts.options import AudioOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class ExportOptions:
     """Paper size of the PDF: ``a4`` or ``letter``."""
     print_style: Path | None = None
     """User print stylesheet replacing ``styles/print.css`` (PDF)."""
+    audio: AudioOptions | None = None
+    """Options of the ``audio`` format (None: defaults)."""
 
 
 Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]
@@ -39,6 +42,7 @@ def export_json(doc: Document, out: Path, options: ExportOptions, sink: Diagnost
 
 def formats() -> dict[str, tuple[str, Exporter]]:
     """Available output formats: name -> (file extension, exporter)."""
+    from a11ypress.export.audio import export_audio
     from a11ypress.export.epub import export_epub
     from a11ypress.export.pdf import export_pdf
 
@@ -46,5 +50,13 @@ def formats() -> dict[str, tuple[str, Exporter]]:
         "epub": (".epub", export_epub),
         "json": (".json", export_json),
         "pdf": (".pdf", export_pdf),
+        "audio": (".mp3", export_audio),
     }
     return table
+
+
+def output_extension(name: str, default: str, options: ExportOptions) -> str:
+    """File extension for format ``name``: the audio format's for ``audio``."""
+    if name == "audio" and options.audio is not None:
+        return options.audio.extension
+    return default

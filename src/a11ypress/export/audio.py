@@ -1,0 +1,277 @@
+"""The audio edition: the speech script synthesised into MP3, M4B or WAV.
+
+The script (:mod:`a11ypress.render.speech`) is cut into utterances; those not
+in the cache are synthesised in worker processes; then the book is assembled
+by streaming each cached segment, in order, into the output file, so memory
+stays flat however long the book is.  MP3 gets ID3 tags with one chapter per
+article and per section heading; M4B gets the same chapters through ffmpeg.
+Next to the audio, ``<name>.vtt`` and ``<name>.timings.json`` give the start
+and end of every sentence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from a11ypress import model as m
+from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
+from a11ypress.export import ExportOptions
+from a11ypress.export.images import find_image
+from a11ypress.fsutil import atomic_write
+from a11ypress.render.speech import Script, SpeechOptions, speech_script
+from a11ypress.render.speech_normalize import load_lexicon
+from a11ypress.tts.cache import SpeechCache, default_cache_dir, segment_key
+from a11ypress.tts.engine import (
+    SAMPLE_RATE,
+    SynthesisError,
+    VoiceInfo,
+    engine_version,
+    voice_for,
+)
+from a11ypress.tts.m4b import FFMPEG_HINT, FfmpegMissing, ffmetadata, ffmpeg_path, write_m4b
+from a11ypress.tts.options import AudioOptions
+from a11ypress.tts.pool import Job, cached_voices, shared_pool
+from a11ypress.tts.sidecar import timings_json, webvtt
+from a11ypress.tts.tags import id3_tag
+from a11ypress.tts.timeline import timeline
+
+#: Silence LAME puts before the first sample of each segment (encoder delay).
+MP3_LEAD_SAMPLES = 1105
+
+
+@dataclass(frozen=True, slots=True)
+class AudioResult:
+    """What a build did."""
+
+    utterances: int
+    """Utterances in the script."""
+    synthesised: int
+    """Distinct utterances synthesised in this build (the rest came from the cache)."""
+    duration_ms: int
+    """Length of the audio."""
+    files: tuple[Path, ...]
+    """Files written: the audio, then the WebVTT and JSON sidecars."""
+
+
+def sidecar_paths(out: Path) -> tuple[Path, Path]:
+    """The WebVTT and JSON timing files written next to ``out``."""
+    return out.with_suffix(".vtt"), out.with_suffix(".timings.json")
+
+
+def export_audio(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
+    """Write the audio edition of ``doc`` at ``out`` (plus its timing sidecars)."""
+    build_audio(doc, out, options, sink)
+
+
+def _pick_voices(
+    script: Script, ao: AudioOptions, voices: list[VoiceInfo], sink: DiagnosticSink
+) -> dict[str, str | None]:
+    """Voice id for each language in the script."""
+    main_lang = script.lang
+    main: str | None
+    if ao.voice:
+        wanted = ao.voice.lower()
+        match = next(
+            (v.id for v in voices if wanted in (v.id.lower(), v.name.lower(), *v.languages)),
+            None,
+        )
+        if match is None:
+            match = voice_for(wanted, voices)
+        if match is None:
+            raise InputError(
+                Diagnostic(
+                    "unknown-voice",
+                    f"no voice {ao.voice!r}; `a11ypress voices` lists them",
+                    Severity.ERROR,
+                    sink.file,
+                )
+            )
+        main = match
+    else:
+        main = voice_for(main_lang, voices)
+    chosen: dict[str, str | None] = {main_lang: main}
+    for u in script.utterances:
+        if u.lang in chosen:
+            continue
+        found = voice_for(u.lang, voices)
+        if found is None:
+            sink.add(
+                "no-voice",
+                f"no voice for language {u.lang!r}; read with the main voice",
+                None,
+                Severity.INFO,
+            )
+            found = main
+        chosen[u.lang] = found
+    return chosen
+
+
+def _cover(doc: m.Document, options: ExportOptions) -> tuple[str, bytes] | None:
+    """The article's local cover image (media type, bytes), when it has one."""
+    cover = doc.metadata.cover
+    if cover is None:
+        return None
+    source = options.sources[0] if len(options.sources) == 1 else None
+    found = find_image(cover.src, source, options.assets)
+    if isinstance(found, str):
+        return None
+    return found.media_type, found.data
+
+
+@contextlib.contextmanager
+def _atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path in the target's folder, renamed over the target when
+    the block completes (and removed when it fails)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written in the target's folder and renamed over it when complete."""
+    with _atomic_path(path) as tmp, tmp.open("w+b") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def build_audio(
+    doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink
+) -> AudioResult:
+    """Synthesise (or take from the cache) every utterance and write the book."""
+    ao = options.audio or AudioOptions()
+    script = speech_script(doc, SpeechOptions(ao.read_code, load_lexicon(ao.lexicon)))
+    if not script.utterances:
+        raise InputError(Diagnostic("nothing-to-say", "the article has no text", Severity.ERROR))
+    if ao.format == "m4b" and ffmpeg_path() is None:
+        raise InputError(Diagnostic("missing-ffmpeg", FFMPEG_HINT, Severity.ERROR, sink.file))
+    kind = "mp3" if ao.format == "mp3" else "pcm"
+    cache = SpeechCache(ao.cache_dir or default_cache_dir())
+    keys: list[str] = []
+    workers = ao.jobs or os.cpu_count() or 1
+    engine = engine_version()
+    voices = _pick_voices(script, ao, cached_voices(cache.root), sink)
+    todo: dict[str, Job] = {}
+    for u in script.utterances:
+        voice = voices.get(u.lang)
+        key = segment_key(u.text, voice, ao.rate, u.pause_ms, kind, engine)
+        keys.append(key)
+        if key not in todo and cache.header(key) is None:
+            todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
+    jobs = list(todo.values())
+    try:
+        _run(workers, cache, jobs, out.name, ao.progress)
+    except SynthesisError as exc:
+        raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
+    lengths: list[tuple[int, int]] = []
+    for key in keys:
+        head = cache.header(key)
+        if head is None:  # removed from under us: a bug or a cleaned cache
+            raise InputError(
+                Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
+            )
+        lengths.append(head)
+    lead = MP3_LEAD_SAMPLES if kind == "mp3" else 0
+    timed, chapters, total = timeline(script, lengths, lead)
+    meta = doc.metadata
+    authors = [a.name for a in meta.authors]
+    album = meta.title or "Untitled"
+    cover = _cover(doc, options)
+
+    def payloads() -> Iterator[bytes]:
+        for key in keys:
+            yield cache.read(key).payload
+
+    if ao.format == "mp3":
+        tag = id3_tag(
+            title=meta.title or "Untitled",
+            authors=authors,
+            album=album,
+            chapters=chapters,
+            language=script.lang,
+            date=meta.date,
+            cover=cover,
+        )
+        with _atomic_file(out) as fh:
+            fh.write(tag)
+            for data in payloads():
+                fh.write(data)
+    elif ao.format == "wav":
+        with _atomic_file(out) as fh, wave.open(fh, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SAMPLE_RATE)
+            for data in payloads():
+                w.writeframesraw(data)
+    else:
+        metadata = ffmetadata(meta.title or "Untitled", authors, album, chapters)
+        try:
+            with _atomic_path(out) as tmp:
+                write_m4b(tmp, payloads(), metadata, cover)
+        except FfmpegMissing as exc:
+            raise InputError(
+                Diagnostic("missing-ffmpeg", str(exc), Severity.ERROR, sink.file)
+            ) from exc
+    vtt, js = sidecar_paths(out)
+    atomic_write(vtt, webvtt(script, timed).encode("utf-8"))
+    atomic_write(js, timings_json(script, timed, chapters, total, out.name).encode("utf-8"))
+    sink.add(
+        "audio-built",
+        f"{out.name}: {len(script.utterances)} utterances, {len(jobs)} synthesised, "
+        f"{len(script.utterances) - len(jobs)} from the cache; {total / 1000:.1f} s, "
+        f"{len(chapters)} chapters",
+        None,
+        Severity.INFO,
+    )
+    return AudioResult(len(script.utterances), len(jobs), total, (out, vtt, js))
+
+
+def _run(
+    workers: int,
+    cache: SpeechCache,
+    jobs: list[Job],
+    name: str,
+    progress: bool,
+) -> None:
+    """Run the jobs, each voice in its own pool, with a progress bar and ETA on
+    stderr when asked."""
+    if not jobs:
+        return
+    groups: dict[tuple[str | None, int], list[Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.voice, job.rate), []).append(job)
+
+    def run_all(update: Callable[[int], None] | None) -> None:
+        for (voice, rate), group in groups.items():
+            shared_pool(workers, voice, rate).run(group, cache, update)
+
+    if not progress:
+        run_all(None)
+        return
+    with click.progressbar(
+        length=len(jobs),
+        label=f"Speaking {name}",
+        file=sys.stderr,
+        show_eta=True,
+        show_percent=True,
+    ) as bar:
+        run_all(bar.update)

@@ -1,0 +1,601 @@
+"""The speech script: the document model as a list of utterances to narrate.
+
+Audio reads this script, never the XHTML.  Each utterance is one sentence (or
+one announcement) with its role, language and chapter.  The script says what a
+sighted reader gets: headings (followed by a pause), every informative image
+("Image: <alt text>." and its caption), lists with their item count, tables
+with their size and each row with its header names, code samples announced
+(and read only on request), callouts with their label, quotations, footnotes.
+Decorative images are skipped and links are read as their text (never URLs).
+
+Image alt text follows the EPUB renderer's rules: an image without alt borrows
+the alt given for the same source elsewhere in the article, else its caption,
+else it is announced as having no description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from a11ypress import model as m
+from a11ypress.render.safehtml import raw_html
+from a11ypress.render.speech_normalize import Lexicon, load_lexicon, normalize, split_sentences
+from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
+from a11ypress.transforms.text import plain_text
+
+#: Silence after an utterance, in milliseconds, by role.
+PAUSES_MS = {
+    "title": 900,
+    "heading": 700,
+    "sentence": 250,
+    "image": 400,
+    "caption": 400,
+    "announce": 350,
+    "code": 200,
+    "row": 300,
+    "label": 300,
+    "break": 900,
+}
+
+#: Spoken names of code languages from fence info strings.
+CODE_LANGUAGES = {
+    "ts": "TypeScript",
+    "typescript": "TypeScript",
+    "tsx": "TypeScript",
+    "js": "JavaScript",
+    "javascript": "JavaScript",
+    "jsx": "JavaScript",
+    "mjs": "JavaScript",
+    "py": "Python",
+    "python": "Python",
+    "sh": "shell",
+    "bash": "shell",
+    "shell": "shell",
+    "zsh": "shell",
+    "console": "shell",
+    "json": "JSON",
+    "yaml": "YAML",
+    "yml": "YAML",
+    "html": "HTML",
+    "vue": "Vue",
+    "css": "CSS",
+    "scss": "SCSS",
+    "md": "Markdown",
+    "mdc": "MDC",
+    "markdown": "Markdown",
+    "sql": "SQL",
+    "go": "Go",
+    "rs": "Rust",
+    "rust": "Rust",
+    "java": "Java",
+    "c": "C",
+    "cpp": "C++",
+    "rb": "Ruby",
+    "toml": "TOML",
+    "xml": "XML",
+    "diff": "diff",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """One thing to say: usually a sentence, or an announcement."""
+
+    role: str
+    """What it is: title, heading, sentence, image, caption, announce, code, row,
+    label or break (see :data:`PAUSES_MS`)."""
+    text: str
+    """What to say, normalised and with the lexicon applied."""
+    lang: str
+    """BCP 47 language of the text (chooses the voice)."""
+    chapter: int
+    """Index into :attr:`Script.chapters`."""
+    pause_ms: int = 0
+    """Silence after it, in milliseconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechChapter:
+    """A navigation point: an article or a section heading."""
+
+    title: str
+    """Title as shown in an audiobook player."""
+    level: int
+    """1 for an article, 2 and more for its section headings."""
+    article: int
+    """Index of the article (0 unless a digest)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A whole document's narration."""
+
+    title: str
+    """Title of the document (the digest title for a digest)."""
+    lang: str
+    """Main language."""
+    utterances: tuple[Utterance, ...]
+    """What to say, in reading order."""
+    chapters: tuple[SpeechChapter, ...]
+    """Chapters in order; every utterance belongs to one."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechOptions:
+    """Choices that change the script."""
+
+    read_code: bool = False
+    """Read code samples line by line instead of only announcing them."""
+    lexicon: Lexicon | None = None
+    """Pronunciations; the built-in lexicon when None."""
+
+
+@dataclass
+class _State:
+    """Mutable state while walking one document."""
+
+    lexicon: Lexicon
+    read_code: bool
+    utterances: list[Utterance] = field(default_factory=list)
+    chapters: list[SpeechChapter] = field(default_factory=list)
+    article: int = 0
+    alts: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)
+
+
+#: Announcements, per language; other languages use English (spoken in English).
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "by": "By {names}.",
+        "digest": "A digest of {n} article{s}.",
+        "list": "List of {n} item{s}.",
+        "numbered": "Numbered list of {n} item{s}.",
+        "done": "Done: ",
+        "todo": "To do: ",
+        "quote": "Quote.",
+        "end-quote": "End of quote.",
+        "code": "Code sample",
+        "code-in": " in {language}",
+        "code-file": ", file {name}",
+        "code-lines": ", {n} line{s}.",
+        "end-code": "End of code.",
+        "code-group": "Code group with {n} sample{s}.",
+        "table": "Table with {cols} column{cs} and {rows} row{rs}",
+        "columns": "Columns: ",
+        "row": "Row {n}: ",
+        "blank": "blank",
+        "image": "Image: {alt}.",
+        "caption": "Caption: ",
+        "notes": "Notes.",
+        "note": "Note {n}.",
+        "note-ref": " (note {n})",
+        "read-more": "Read more: {title}.",
+        "link": "link",
+        "untitled": "Untitled section",
+    },
+    "fr": {
+        "by": "Par {names}.",
+        "digest": "Un recueil de {n} article{s}.",
+        "list": "Liste de {n} élément{s}.",
+        "numbered": "Liste numérotée de {n} élément{s}.",
+        "done": "Fait : ",
+        "todo": "À faire : ",
+        "quote": "Citation.",
+        "end-quote": "Fin de la citation.",
+        "code": "Exemple de code",
+        "code-in": " en {language}",
+        "code-file": ", fichier {name}",
+        "code-lines": ", {n} ligne{s}.",
+        "end-code": "Fin du code.",
+        "code-group": "Groupe de {n} exemple{s} de code.",
+        "table": "Tableau de {cols} colonne{cs} et {rows} ligne{rs}",
+        "columns": "Colonnes : ",
+        "row": "Ligne {n} : ",
+        "blank": "vide",
+        "image": "Image : {alt}.",
+        "caption": "Légende : ",
+        "notes": "Notes.",
+        "note": "Note {n}.",
+        "note-ref": " (note {n})",
+        "read-more": "Pour en savoir plus : {title}.",
+        "link": "lien",
+        "untitled": "Section sans titre",
+    },
+}
+
+
+def _phrase_lang(lang: str) -> str:
+    """The language announcements are made in for a passage in ``lang``."""
+    base = lang.split("-")[0].lower()
+    return base if base in PHRASES else "en"
+
+
+def _spoken_lang(lang: str) -> str:
+    """``lang``, or ``en`` when announcements in ``lang`` fall back to English."""
+    return lang if lang.split("-")[0].lower() == _phrase_lang(lang) else "en"
+
+
+def phrase(lang: str, key: str, **values: object) -> str:
+    """An announcement in ``lang`` (or English), with ``{s}``-style plurals filled."""
+    n = values.get("n")
+    if isinstance(n, int):
+        values.setdefault("s", "" if n == 1 else "s")
+    return PHRASES[_phrase_lang(lang)][key].format(**values)
+
+
+class _Walker:
+    """Turns blocks into utterances."""
+
+    def __init__(self, st: _State) -> None:
+        self.st = st
+
+    # ------------------------------------------------------------- emitting
+
+    def say(self, role: str, text: str, lang: str, *, split: bool = True) -> None:
+        """Add ``text`` as one or more utterances (one per sentence)."""
+        pieces = split_sentences(text) if split else [" ".join(text.split())]
+        for piece in pieces:
+            if role == "code":
+                spoken = piece
+            else:
+                spoken = normalize(self.st.lexicon.apply(piece, lang), lang)
+            if not any(ch.isalnum() for ch in spoken):
+                continue
+            chapter = max(len(self.st.chapters) - 1, 0)
+            self.st.utterances.append(
+                Utterance(role, spoken, lang, chapter, PAUSES_MS.get(role, 250))
+            )
+
+    def announce(self, key: str, lang: str, role: str = "announce", **values: object) -> None:
+        """Say an announcement in ``lang`` (English when there is no translation)."""
+        self.say(role, phrase(lang, key, **values), _spoken_lang(lang), split=False)
+
+    def pause(self, ms: int) -> None:
+        """Lengthen the silence after the last utterance to at least ``ms``."""
+        if self.st.utterances:
+            last = self.st.utterances[-1]
+            if last.pause_ms < ms:
+                self.st.utterances[-1] = Utterance(
+                    last.role, last.text, last.lang, last.chapter, ms
+                )
+
+    def chapter(self, title: str, level: int) -> None:
+        """Start a chapter (an article or a section)."""
+        self.st.chapters.append(SpeechChapter(title or "Untitled", level, self.st.article))
+
+    # ------------------------------------------------------------- inlines
+
+    def runs(self, kids: Iterable[m.Inline], lang: str) -> list[tuple[str, str]]:
+        """Inline content as (language, text) runs; images and notes spoken inline."""
+        out: list[tuple[str, str]] = []
+
+        def add(text: str, run_lang: str) -> None:
+            if out and out[-1][0] == run_lang:
+                out[-1] = (run_lang, out[-1][1] + text)
+            else:
+                out.append((run_lang, text))
+
+        def walk(nodes: Iterable[m.Inline], cur: str) -> None:
+            for k in nodes:
+                here = k.lang or cur
+                if isinstance(k, m.Text | m.Code):
+                    add(k.text, here)
+                elif isinstance(k, m.Link):
+                    text = plain_text(k.children)
+                    if text.strip():
+                        walk(k.children, here)
+                    else:
+                        add(phrase(here, "link"), here)
+                elif isinstance(k, m.Image):
+                    alt = self.alt(k)
+                    if alt is not None:
+                        add(" (" + phrase(here, "image", alt=alt.rstrip(".")) + ") ", here)
+                elif isinstance(k, m.LineBreak):
+                    add(" ", here)
+                elif isinstance(k, m.FootnoteRef):
+                    n = self.st.notes.setdefault(k.label, len(self.st.notes) + 1)
+                    add(phrase(here, "note-ref", n=n), here)
+                elif isinstance(k, m.HtmlInline):
+                    continue
+                else:
+                    walk(k.children, here)
+
+        walk(kids, lang)
+        return out
+
+    def inline_text(self, kids: Iterable[m.Inline], lang: str) -> str:
+        """Inline content as one string (languages merged)."""
+        return " ".join(" ".join(t for _, t in self.runs(kids, lang)).split())
+
+    def paragraph(self, kids: Sequence[m.Inline], lang: str, role: str = "sentence") -> None:
+        """Inline content read sentence by sentence, each run in its language."""
+        for run_lang, text in self.runs(kids, lang):
+            self.say(role, text, run_lang)
+
+    def alt(self, img: m.Image, caption: str = "") -> str | None:
+        """What to say for an image: its alt text, or None when decorative."""
+        if img.decorative:
+            return None
+        if img.alt_missing:
+            return self.st.alts.get(img.src) or caption or NO_DESCRIPTION
+        return img.alt
+
+    # ------------------------------------------------------------- blocks
+
+    def blocks(self, blocks: Iterable[m.Block], lang: str) -> None:
+        """Read blocks in order."""
+        for b in blocks:
+            self.block(b, lang)
+
+    def block(self, b: m.Block, lang: str) -> None:
+        """Read one block."""
+        here = b.lang or lang
+        if isinstance(b, m.Heading):
+            text = self.inline_text(b.children, here) or phrase(here, "untitled")
+            self.chapter(plain_text(b) or phrase(here, "untitled"), max(b.level, 2))
+            self.say("heading", text, here, split=False)
+        elif isinstance(b, m.Paragraph):
+            self.paragraph(b.children, here)
+        elif isinstance(b, m.ListBlock):
+            self.list_block(b, here)
+        elif isinstance(b, m.Quote):
+            self.announce("quote", here)
+            self.blocks(b.children, here)
+            self.announce("end-quote", here)
+        elif isinstance(b, m.CodeBlock):
+            self.code(b, here)
+        elif isinstance(b, m.Table):
+            self.table(b, here)
+        elif isinstance(b, m.Figure):
+            self.figure(b, here)
+        elif isinstance(b, m.ThematicBreak):
+            self.pause(PAUSES_MS["break"])
+        elif isinstance(b, m.Callout):
+            self.callout(b, here)
+        elif isinstance(b, m.CodeGroup):
+            n = sum(isinstance(c, m.CodeBlock) for c in b.children)
+            self.announce("code-group", here, n=n)
+            self.blocks(b.children, here)
+        elif isinstance(b, m.LinkCard):
+            title = self.inline_text(b.title, here) or phrase(here, "link")
+            self.announce("read-more", here, role="label", title=title.rstrip("."))
+            self.blocks(b.children, here)
+        elif isinstance(b, m.HtmlBlock):
+            self.html(b.html, here)
+        elif isinstance(b, m.Component):
+            self.blocks(b.children, here)
+            for s in b.slots:
+                self.blocks(s.children, s.lang or here)
+        elif isinstance(b, m.Section):
+            self.section(b, here)
+
+    def callout(self, b: m.Callout, lang: str) -> None:
+        """The label, then the body; the label starts the first sentence."""
+        title = self.inline_text(b.title, lang)
+        body = list(b.children)
+        if title:
+            self.say("label", f"{b.label}: {title}", lang, split=False)
+        elif body and isinstance(first := body[0], m.Paragraph):
+            body.pop(0)
+            runs = self.runs(first.children, first.lang or lang)
+            if runs:
+                runs[0] = (runs[0][0], f"{b.label}: " + runs[0][1].lstrip())
+            for run_lang, text in runs:
+                self.say("sentence", text, run_lang)
+        else:
+            self.say("label", f"{b.label}:", lang, split=False)
+        self.blocks(body, lang)
+
+    def list_block(self, b: m.ListBlock, lang: str) -> None:
+        n = len(b.items)
+        self.announce("numbered" if b.ordered else "list", lang, n=n)
+        number = b.start if b.start is not None else 1
+        for it in b.items:
+            here = it.lang or lang
+            prefix = f"{number}. " if b.ordered else ""
+            if it.checked is not None:
+                prefix += phrase(here, "done" if it.checked else "todo")
+            number += 1
+            first, *rest = it.children or (m.Paragraph(),)
+            if isinstance(first, m.Paragraph):
+                runs = self.runs(first.children, first.lang or here)
+                if prefix and runs:
+                    runs[0] = (runs[0][0], prefix + runs[0][1])
+                elif prefix:
+                    runs = [(here, prefix)]
+                for run_lang, text in runs:
+                    self.say("sentence", text, run_lang)
+            else:
+                if prefix:
+                    self.say("sentence", prefix, here)
+                self.block(first, here)
+            self.blocks(rest, here)
+
+    def code(self, b: m.CodeBlock, lang: str) -> None:
+        lines = b.text.split("\n") if b.text else []
+        what = phrase(lang, "code")
+        if b.language:
+            language = CODE_LANGUAGES.get(b.language.lower(), b.language)
+            what += phrase(lang, "code-in", language=language)
+        if b.filename:
+            what += phrase(lang, "code-file", name=b.filename)
+        what += phrase(lang, "code-lines", n=len(lines))
+        self.say("announce", what, _spoken_lang(lang), split=False)
+        if self.st.read_code:
+            for line in lines:
+                if line.strip():
+                    self.say("code", line, lang, split=False)
+            self.announce("end-code", lang)
+
+    def table(self, b: m.Table, lang: str) -> None:
+        rows = list(b.body)
+        cols = max((len(r.cells) for r in (*b.head, *rows)), default=0)
+        caption = self.inline_text(b.caption, lang)
+        n_rows = len(rows)
+        intro = phrase(
+            lang,
+            "table",
+            cols=cols,
+            rows=n_rows,
+            cs="" if cols == 1 else "s",
+            rs="" if n_rows == 1 else "s",
+        )
+        self.say("announce", intro + (f": {caption}" if caption else "") + ".", lang, split=False)
+        blank = phrase(lang, "blank")
+        names = [self.inline_text(c.children, lang) for c in b.head[-1].cells] if b.head else []
+        if names:
+            heads = ", ".join(n or blank for n in names)
+            self.say("row", phrase(lang, "columns") + heads + ".", lang, split=False)
+        for i, row in enumerate(rows, 1):
+            parts = []
+            for j, cell in enumerate(row.cells):
+                value = self.inline_text(cell.children, cell.lang or lang) or blank
+                name = names[j] if j < len(names) else ""
+                value = value.rstrip(".")
+                parts.append(f"{name}: {value}" if name else value)
+            self.say("row", phrase(lang, "row", n=i) + "; ".join(parts) + ".", lang, split=False)
+
+    def figure(self, b: m.Figure, lang: str) -> None:
+        caption = self.inline_text(b.caption, lang)
+        alt = self.alt(b.image, caption)
+        here = b.image.lang or lang
+        if alt is not None:
+            self.say("image", phrase(here, "image", alt=alt.rstrip(".")), here, split=False)
+        if caption and caption != alt:
+            self.say("caption", phrase(lang, "caption") + caption, lang)
+
+    def html(self, raw: str, lang: str) -> None:
+        """Raw HTML, sanitised like the EPUB's, read as text with image alts."""
+        holder = etree.Element("div")
+        raw_html(holder, raw)
+        parts: list[str] = []
+
+        def walk(node: etree._Element) -> None:
+            name = node.tag.split("}")[-1] if isinstance(node.tag, str) else ""
+            if name == "img":
+                alt = node.get("alt")
+                if alt:
+                    parts.append(f" Image: {alt.rstrip('.')}. ")
+            parts.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):  # not a comment or processing instruction
+                    walk(child)
+                    parts.append(" " if _is_block(child) else "")
+                parts.append(child.tail or "")
+
+        walk(holder)
+        text = " ".join("".join(parts).split())
+        if text:
+            self.say("sentence", text, lang)
+
+    def footnotes(self, notes: Sequence[m.FootnoteDef], lang: str) -> None:
+        if not notes:
+            return
+        self.announce("notes", lang)
+        for note in notes:
+            n = self.st.notes.setdefault(note.label, len(self.st.notes) + 1)
+            self.announce("note", note.lang or lang, role="label", n=n)
+            self.blocks(note.children, note.lang or lang)
+
+    def section(self, b: m.Section, lang: str) -> None:
+        """A digest article: a new chapter (its heading starts it)."""
+        if b.metadata is None:
+            self.blocks(b.children, lang)
+            return
+        self.st.notes = {}
+        self.st.alts = _alts(b.metadata, b.children)
+        self.article(b.metadata, b.children, b.footnotes, lang, title_in_body=True)
+        self.st.article += 1
+
+    def article(
+        self,
+        meta: m.Metadata,
+        children: Sequence[m.Block],
+        notes: Sequence[m.FootnoteDef],
+        lang: str,
+        *,
+        title_in_body: bool,
+    ) -> None:
+        """One article: a chapter titled by the article, its body and notes.
+
+        The body's first heading (the title) becomes the article's chapter;
+        later headings become section chapters.
+        """
+        body = list(children)
+        title = meta.title or "Untitled"
+        first_heading = next((b for b in body if isinstance(b, m.Heading)), None)
+        if title_in_body and first_heading is not None and body.index(first_heading) == 0:
+            self.chapter(title, 1)
+            text = self.inline_text(first_heading.children, first_heading.lang or lang)
+            self.say("title", text or title, first_heading.lang or lang, split=False)
+            body = body[1:]
+        else:
+            self.chapter(title, 1)
+            self.say("title", title, lang, split=False)
+        if meta.authors:
+            names = ", ".join(a.name for a in meta.authors)
+            self.announce("by", lang, names=names)
+        for b in body:
+            if isinstance(b, m.Heading):
+                here = b.lang or lang
+                text = self.inline_text(b.children, here) or phrase(here, "untitled")
+                self.chapter(plain_text(b) or phrase(here, "untitled"), max(b.level, 2))
+                self.say("heading", text, here, split=False)
+            else:
+                self.block(b, lang)
+        self.footnotes(notes, lang)
+        self.pause(PAUSES_MS["break"])
+
+
+def _is_block(node: etree._Element) -> bool:
+    name = node.tag.split("}")[-1] if isinstance(node.tag, str) else ""
+    return name in {"p", "div", "li", "br", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _alts(meta: m.Metadata, children: Sequence[m.Block]) -> dict[str, str]:
+    """Alt texts given in an article for each image source (cover included)."""
+    return known_alts(m.Document(metadata=meta, children=tuple(children)))
+
+
+def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Script:
+    """The narration of ``doc``: one chapter per article (a digest has one per
+    section) and one per section heading."""
+    opts = options or SpeechOptions()
+    st = _State(lexicon=opts.lexicon or load_lexicon(), read_code=opts.read_code)
+    w = _Walker(st)
+    lang = doc.metadata.language or "en"
+    sections = [b for b in doc.children if isinstance(b, m.Section) and b.metadata is not None]
+    if doc.children and len(sections) == len(doc.children):
+        w.chapter(doc.metadata.title or "Untitled", 1)
+        w.say("title", doc.metadata.title or "Untitled", lang, split=False)
+        w.announce("digest", lang, n=len(sections))
+        st.chapters.pop()  # the book's title is heard at the start of the first article
+        for s in sections:
+            w.section(s, lang)
+    else:
+        st.alts = _alts(doc.metadata, doc.children)
+        w.article(doc.metadata, doc.children, doc.footnotes, lang, title_in_body=doc.title_in_body)
+    return Script(
+        title=doc.metadata.title or "Untitled",
+        lang=lang,
+        utterances=tuple(st.utterances),
+        chapters=tuple(st.chapters),
+    )
+
+
+def format_script(script: Script) -> str:
+    """The script as text for review: chapter lines, then one utterance a line
+    as ``role [lang] text`` with the pause after it."""
+    lines = [f"# {script.title} [{script.lang}]"]
+    current = -1
+    for u in script.utterances:
+        if u.chapter != current:
+            current = u.chapter
+            ch = script.chapters[current]
+            lines.append("")
+            lines.append(f"{'#' * (ch.level + 1)} Chapter {current + 1}: {ch.title}")
+        lines.append(f"{u.role:<8} [{u.lang}] {u.text}  (+{u.pause_ms} ms)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,117 @@
+"""ID3v2.3 tags for the MP3: title, author, album, cover and chapters.
+
+Chapters are CHAP frames (start/end in milliseconds, the title in a TIT2
+sub-frame) listed in order by one top-level, ordered CTOC frame.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    CTOC,
+    ID3,
+    TALB,
+    TDRC,
+    TIT2,
+    TLAN,
+    TPE1,
+    TXXX,
+    CTOCFlags,
+    PictureType,
+)
+
+from a11ypress.tts.timeline import ChapterTime
+
+#: Most entries one CTOC frame can list (its entry count is one byte).
+MAX_CTOC_ENTRIES = 255
+#: Image types an ID3 cover may hold (what players show).
+COVER_TYPES = ("image/jpeg", "image/png")
+
+
+def id3_tag(
+    *,
+    title: str,
+    authors: Sequence[str],
+    album: str,
+    chapters: Sequence[ChapterTime],
+    language: str | None = None,
+    date: str | None = None,
+    cover: tuple[str, bytes] | None = None,
+) -> bytes:
+    """The bytes of an ID3v2.3 tag to put in front of the MP3 frames."""
+    tag = ID3()
+    tag.add(TIT2(encoding=3, text=[title]))
+    if authors:
+        tag.add(TPE1(encoding=3, text=["/".join(authors)]))
+    tag.add(TALB(encoding=3, text=[album]))
+    if date:
+        tag.add(TDRC(encoding=3, text=[date[:10]]))
+    if language:
+        tag.add(TLAN(encoding=3, text=[language]))
+    tag.add(TXXX(encoding=3, desc="generator", text=["a11ypress"]))
+    if cover is not None and cover[0] in COVER_TYPES:
+        tag.add(
+            APIC(
+                encoding=3, mime=cover[0], type=PictureType.COVER_FRONT, desc="Cover", data=cover[1]
+            )
+        )
+    ids = [f"ch{i}" for i in range(len(chapters))]
+    for frame in _tables_of_contents(ids, chapters):
+        tag.add(frame)
+    for ident, ch in zip(ids, chapters, strict=True):
+        tag.add(
+            CHAP(
+                element_id=ident,
+                start_time=ch.start_ms,
+                end_time=ch.end_ms,
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=3, text=[ch.title])],
+            )
+        )
+    buf = io.BytesIO()
+    tag.save(buf, v2_version=3, padding=lambda info: 0)
+    return buf.getvalue()
+
+
+def _tables_of_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> list[CTOC]:
+    """One top-level CTOC listing every chapter in order; when there are more
+    than a CTOC can list, one CTOC per article (its own chapter and its
+    sections) under a top-level CTOC listing the articles."""
+    if len(ids) <= MAX_CTOC_ENTRIES:
+        return [
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=list(ids),
+                sub_frames=[TIT2(encoding=3, text=["Contents"])],
+            )
+        ]
+    groups: list[tuple[str, list[str]]] = []
+    for ident, ch in zip(ids, chapters, strict=True):
+        if ch.level == 1 or not groups:
+            groups.append((ch.title, []))
+        groups[-1][1].append(ident)
+    groups = groups[:MAX_CTOC_ENTRIES]
+    frames = [
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=[f"toc{k}" for k in range(len(groups))],
+            sub_frames=[TIT2(encoding=3, text=["Contents"])],
+        )
+    ]
+    for k, (title, members) in enumerate(groups):
+        frames.append(
+            CTOC(
+                element_id=f"toc{k}",
+                flags=CTOCFlags.ORDERED,
+                child_element_ids=members[:MAX_CTOC_ENTRIES],
+                sub_frames=[TIT2(encoding=3, text=[title])],
+            )
+        )
+    return frames
