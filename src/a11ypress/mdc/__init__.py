@@ -17,8 +17,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from a11ypress import model as m
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, Severity
 from a11ypress.model import PropValue
+from a11ypress.xmlchars import INVALID_XML
 
 from .block import mdc_block_plugin
+from .depth import DEEP_LINES, guard_block_depth
 from .frontmatter import split_front_matter
 from .inline import mdc_inline_plugin
 from .tomodel import TokenConverter
@@ -55,6 +57,7 @@ def make_markdown() -> MarkdownIt:
     md.use(mdc_block_plugin)
     md.use(mdc_inline_plugin)
     md.disable(["footnote_inline"], ignoreInvalid=True)
+    guard_block_depth(md)
     _fast_pretest(md)
     return md
 
@@ -77,9 +80,10 @@ def _fast_pretest(md: MarkdownIt) -> None:
 def parse_mdc(text: str, path: str | None = None) -> RawDocument:
     """Parse MDC ``text`` (from ``path``, for diagnostics). Never raises."""
     sink = DiagnosticSink(path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
+    text = _strip_control(text, sink)
     data: dict[str, PropValue] = {}
     fm = split_front_matter(text)
     body = text
@@ -110,9 +114,32 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
             m.Paragraph(children=(m.Text(text=p),)) for p in body.split("\n\n") if p.strip()
         )
         return RawDocument(data, paras, (), tuple(sink.items))
+    deep = env.get(DEEP_LINES)
+    for line in deep if isinstance(deep, list) else []:
+        sink.add(
+            "too-deep",
+            f"content nested more than {MAX_NESTING} levels deep is kept as plain text",
+            int(line) + 1,
+        )
     conv = TokenConverter(data, sink, lambda s: _parse_inline(md, s, env))
     blocks, _ = conv.blocks(tokens, 0, None)
     return RawDocument(data, tuple(blocks), tuple(conv.footnotes), tuple(sink.items))
+
+
+def _strip_control(text: str, sink: DiagnosticSink) -> str:
+    """Remove characters no output format can carry, reporting the first line."""
+    found = INVALID_XML.search(text)
+    if found is None:
+        return text
+    line = text.count("\n", 0, found.start()) + 1
+    cleaned, count = INVALID_XML.subn("", text)
+    sink.add(
+        "control-characters",
+        f"{count} control or non-character code point(s) removed"
+        f" (first U+{ord(found.group()):04X})",
+        line,
+    )
+    return cleaned
 
 
 def _parse_inline(md: MarkdownIt, text: str, env: dict[str, object]) -> list[Token]:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from a11ypress.xmlchars import strip_invalid
+
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -26,9 +28,9 @@ def el(
     else:
         e = etree.Element(f"{{{XHTML}}}{tag}", nsmap=NSMAP)  # type: ignore[arg-type]
     for k, v in (attrib or {}).items():
-        e.set(k, v)
+        e.set(k, clean(v))
     if text:
-        e.text = text
+        e.text = clean(text)
     return e
 
 
@@ -46,9 +48,7 @@ def append_text(parent: etree._Element, text: str) -> None:
 
 def clean(text: str) -> str:
     """Drop characters XML cannot carry."""
-    return "".join(
-        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
-    )
+    return strip_invalid(text)
 
 
 def set_lang(e: etree._Element, lang: str | None) -> None:
