@@ -183,7 +183,8 @@ def _unique_name(stem: str, used: set[str]) -> str:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# FILES are checked one by one (a missing file or a folder fails alone, not the batch).
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--to",
     "to",
