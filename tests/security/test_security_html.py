@@ -150,3 +150,15 @@ def test_svg_with_entities_is_not_embedded(tmp_path: Path) -> None:
 )
 def test_broken_svg_is_refused(data: bytes) -> None:
     assert sanitize_svg(data) is None
+
+
+def test_links_to_missing_fragments_become_text(tmp_path: Path) -> None:
+    """Found by the property test: EPUBCheck RSC-012 on [x](#nowhere)."""
+    article = tmp_path / "frag.md"
+    article.write_text("# Frag\n\n## Here\n\n[dangling](#nowhere) and [fine](#here).\n")
+    res = build(article, "-o", tmp_path / "out")
+    assert res.exit_code == 0
+    assert "warning: no heading or element has the id #nowhere; shown as text" in res.stderr
+    chapter = _book_bytes(tmp_path / "out" / "frag.epub")["EPUB/text/ch001.xhtml"]
+    assert b'<span class="link-unresolved" title="#nowhere">dangling</span>' in chapter
+    assert b'<a href="#here">fine</a>' in chapter

@@ -78,3 +78,19 @@ def serialize(root: etree._Element) -> bytes:
     return etree.tostring(
         root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>", pretty_print=False
     )
+
+
+def unlink_dangling(root: etree._Element) -> list[str]:
+    """Turn links to a fragment that no element under ``root`` carries
+    (``<a href="#nowhere">``) into plain spans; returns those targets."""
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    missing = []
+    for a in list(root.iter(f"{{{XHTML}}}a")):
+        href = a.get("href") or ""
+        if href.startswith("#") and len(href) > 1 and href[1:] not in ids:
+            missing.append(href)
+            a.tag = f"{{{XHTML}}}span"
+            a.attrib.clear()
+            a.set("class", "link-unresolved")
+            a.set("title", href)
+    return missing
