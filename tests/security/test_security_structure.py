@@ -163,3 +163,16 @@ def test_load_reads_nothing_before_the_size_check(tmp_path: Path) -> None:
         fh.truncate(MAX_ARTICLE_BYTES + 1)
     with pytest.raises(Exception, match="too-large"):
         load(big)
+
+
+@pytest.mark.parametrize(
+    ("src", "seconds"),
+    [
+        (":a[" * 20_000, 30),  # was quadratic: about 150 s (label_end rescanned each line)
+        ("<http://" * 25_000, 15),  # was quadratic: 143 s (linkify searched all pending text)
+    ],
+    ids=["unclosed-inline-labels", "scheme-without-link"],
+)
+def test_pathological_paragraphs_are_linear(src: str, seconds: float) -> None:
+    r = bounded(f"from a11ypress.document import parse_text\nparse_text({src!r}, 'p.md')\n")
+    assert r["seconds"] < seconds, r

@@ -7,10 +7,12 @@ autolinks and footnotes, plus the MDC rules in :mod:`.block` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -59,6 +61,7 @@ def make_markdown() -> MarkdownIt:
     md.disable(["footnote_inline"], ignoreInvalid=True)
     guard_block_depth(md)
     _fast_pretest(md)
+    _bounded_linkify(md)
     return md
 
 
@@ -75,6 +78,41 @@ def _fast_pretest(md: MarkdownIt) -> None:
         return ("@" in text or "www." in text or "WWW." in text) and bool(slow(text))
 
     linkify.pretest = pretest
+
+
+#: Longest URL scheme looked for before ``://`` (real ones are a few letters).
+_MAX_SCHEME = 32
+#: How far after ``://`` a candidate link is looked at before the full rule runs.
+_LINK_WINDOW = 4096
+
+
+def _bounded_linkify(md: MarkdownIt) -> None:
+    """Keep markdown-it's inline linkify rule linear.
+
+    For every ``://`` it searches the whole pending text for a scheme and
+    copies the rest of the source, so a paragraph of ``<http://<http://...``
+    takes quadratic time (minutes for 200 KB).  Here a candidate is first
+    checked on a bounded window; only a real link (which then flushes the
+    pending text) reaches the original rule."""
+    rules = md.inline.ruler
+    original = next(r.fn for r in rules.__rules__ if r.name == "linkify")
+    scheme = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.I)
+    linkify = md.linkify
+    assert linkify is not None
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        if state.linkLevel > 0 or not state.src.startswith("://", pos) or pos + 3 > state.posMax:
+            return False
+        found = scheme.search(state.pending[-_MAX_SCHEME:])
+        if found is None:
+            return False
+        start = pos - len(found.group(1))
+        if not linkify.match_at_start(state.src[start : pos + _LINK_WINDOW]):
+            return False
+        return bool(original(state, silent))
+
+    rules.at("linkify", rule)
 
 
 def parse_mdc(text: str, path: str | None = None) -> RawDocument:
