@@ -3,7 +3,8 @@
 Scripts, styles, event handlers, ``javascript:``/``data:``/``file:`` URLs,
 iframes, SVG, MathML and other embeds are removed (with their content);
 unknown wrappers are dropped but their text is kept; comments are dropped.
-Links in raw HTML are kept only to ``http(s)`` and ``mailto`` targets.
+Links in raw HTML are kept only to ``http(s)`` and ``mailto`` targets.  An
+``<img>`` is never fetched: its alt text is shown in its place.
 """
 
 from __future__ import annotations
@@ -170,6 +171,13 @@ def inline_html(stack: list[etree._Element], raw: str) -> None:
         if len(stack) > 1 and etree.QName(stack[-1]).localname == tag:
             stack.pop()
         return
+    if tag == "img" and not raw.startswith("<!--"):
+        try:
+            alt = lxml_html.fragment_fromstring(raw).get("alt") or ""
+        except (etree.ParserError, ValueError):
+            alt = ""
+        image_placeholder(stack[-1], alt)
+        return
     if tag in DROP_WITH_CONTENT and tag not in VOID and not raw.rstrip().endswith("/>"):
         stack.append(etree.Element(f"{{{XHTML}}}{tag}"))  # detached: a sink
         return
@@ -197,6 +205,8 @@ def raw_html(parent: etree._Element, raw: str) -> None:
 
 def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
     tag = src.tag.lower() if isinstance(src.tag, str) else ""
+    if tag == "img":
+        image_placeholder(parent, src.get("alt") or "")
     if tag in DROP_WITH_CONTENT or not tag:  # comments and processing instructions too
         if src.tail:
             append_text(parent, src.tail)
@@ -225,6 +235,15 @@ def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
             append_text(target, child.tail)
     if src.tail:
         append_text(parent, src.tail)
+
+
+def image_placeholder(parent: etree._Element, alt: str) -> None:
+    """What a raw HTML ``<img>`` becomes: never fetched, but its alt text is
+    shown (as for a remote image); nothing for a decorative ``alt=""``."""
+    alt = " ".join(clean(alt).split())
+    if alt:
+        ph = el(parent, "span", {"class": "image-placeholder", "role": "img", "aria-label": alt})
+        ph.text = f"[Image: {alt}]"
 
 
 def safe_href(url: str) -> str:
