@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import DATA, all_formats, build, png
+from hostile import DATA, all_formats, bounded, build, png
 
 from a11ypress.export.images import find_image
 
@@ -190,3 +190,38 @@ def test_a_digest_of_everything_opens_no_network_socket(
     )
     assert not no_network, no_network
     assert res.exit_code == 0, res.stderr
+
+
+def _png_bomb(side: int) -> bytes:
+    """A valid grey PNG of side x side pixels, all black: tiny on disk, huge decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    comp = zlib.compressobj(9)
+    row = b"\x00" * (side + 1)
+    idat = b"".join(comp.compress(row) for _ in range(side)) + comp.flush()
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("fmt", all_formats())
+def test_image_bomb_is_bounded(tmp_path: Path, fmt: str) -> None:
+    """A 20,000 x 20,000 PNG (400 MB of pixels in 400 KB): bounded memory and time."""
+    (tmp_path / "bomb.png").write_bytes(_png_bomb(20_000))
+    article = tmp_path / "bomb.md"
+    article.write_text("# Bomb\n\n![a black square](bomb.png)\n")
+    out = tmp_path / "out"
+    code = f"""
+from a11ypress.cli import main
+try:
+    main(["build", "-q", {str(article)!r}, "--to", {fmt!r}, "-o", {str(out)!r}])
+except SystemExit as exc:
+    result["code"] = exc.code
+"""
+    r = bounded(code, timeout=300)
+    assert r["code"] in (0, 1), r
+    assert r["seconds"] < 120 and r["rss_mb"] < 2500, r
