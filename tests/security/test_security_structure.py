@@ -176,3 +176,54 @@ def test_load_reads_nothing_before_the_size_check(tmp_path: Path) -> None:
 def test_pathological_paragraphs_are_linear(src: str, seconds: float) -> None:
     r = bounded(f"from a11ypress.document import parse_text\nparse_text({src!r}, 'p.md')\n")
     assert r["seconds"] < seconds, r
+
+
+@pytest.mark.parametrize(
+    ("unit", "size", "base"),
+    [
+        ("[", 400_000, None),  # the real budget
+        ("![", 100_000, 500_000),  # a smaller budget: the same mechanism, faster
+        ("[^", 100_000, 500_000),
+        ("::box\n", 100_000, 500_000),
+    ],
+    ids=["brackets", "image-brackets", "footnote-brackets", "component-openers"],
+)
+def test_pathological_work_is_refused_with_a_clear_limit(
+    unit: str, size: int, base: int | None
+) -> None:
+    """Linear but slow patterns (markdown-it skips up to 100 nested tokens for
+    every unclosed bracket; each component opener scans for its closer) run
+    into the work budget: the article is refused, its text kept as plain
+    paragraphs, instead of parsing for most of an hour at 20 MB."""
+    src = unit * (size // len(unit))
+    code = f"""
+import a11ypress.mdc.depth as depth
+if {base!r} is not None:
+    depth.BASE_WORK = {base!r}
+from a11ypress.document import parse_text
+loaded = parse_text({src!r}, "work.md")
+result["diags"] = [d.format() for d in loaded.diagnostics if d.code == "too-complex"]
+result["failed"] = loaded.failed
+"""
+    r = bounded(code)
+    assert r["failed"]
+    assert r["diags"] == [
+        "work.md: error: the article needs too much work to parse (thousands of unclosed "
+        "brackets or components?); kept as plain text [too-complex]"
+    ]
+    assert r["seconds"] < 60, r
+
+
+def test_ordinary_articles_use_a_fraction_of_the_work_budget() -> None:
+    from a11ypress.mdc import make_markdown
+    from a11ypress.mdc.depth import BUDGET, work_budget
+    from conftest import SAMPLES, SEED
+
+    for path in [*SAMPLES, SEED]:
+        text = path.read_text()
+        env: dict[str, object] = {BUDGET: work_budget(text)}
+        start = work_budget(text)[0]
+        make_markdown().parse(text, env)
+        left = env[BUDGET]
+        assert isinstance(left, list)
+        assert start - left[0] < start / 100, path

@@ -22,7 +22,14 @@ from a11ypress.model import PropValue
 from a11ypress.xmlchars import INVALID_XML
 
 from .block import mdc_block_plugin
-from .depth import DEEP_LINES, guard_block_depth
+from .depth import (
+    BUDGET,
+    DEEP_LINES,
+    TooComplex,
+    guard_block_depth,
+    guard_inline_work,
+    work_budget,
+)
 from .frontmatter import split_front_matter
 from .inline import mdc_inline_plugin
 from .tomodel import TokenConverter
@@ -60,6 +67,7 @@ def make_markdown() -> MarkdownIt:
     md.use(mdc_inline_plugin)
     md.disable(["footnote_inline"], ignoreInvalid=True)
     guard_block_depth(md)
+    guard_inline_work(md)
     _fast_pretest(md)
     _bounded_linkify(md)
     return md
@@ -138,20 +146,11 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
         cut = _nth_newline(text, fm.lines)
         body = "\n" * fm.lines + text[cut:]
     md = make_markdown()
-    env: dict[str, object] = {}
+    env: dict[str, object] = {BUDGET: work_budget(body)}
     try:
         tokens = md.parse(body, env)
-    except RecursionError:
-        sink.add(
-            "too-deep",
-            "the article nests too deeply to parse; kept as plain text",
-            None,
-            Severity.ERROR,
-        )
-        paras = tuple(
-            m.Paragraph(children=(m.Text(text=p),)) for p in body.split("\n\n") if p.strip()
-        )
-        return RawDocument(data, paras, (), tuple(sink.items))
+    except (RecursionError, TooComplex) as exc:
+        return _plain_fallback(data, body, sink, exc)
     deep = env.get(DEEP_LINES)
     for line in deep if isinstance(deep, list) else []:
         sink.add(
@@ -160,8 +159,31 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
             int(line) + 1,
         )
     conv = TokenConverter(data, sink, lambda s: _parse_inline(md, s, env))
-    blocks, _ = conv.blocks(tokens, 0, None)
+    try:
+        blocks, _ = conv.blocks(tokens, 0, None)
+    except TooComplex as exc:
+        return _plain_fallback(data, body, sink, exc)
     return RawDocument(data, tuple(blocks), tuple(conv.footnotes), tuple(sink.items))
+
+
+def _plain_fallback(
+    data: dict[str, PropValue], body: str, sink: DiagnosticSink, exc: Exception
+) -> RawDocument:
+    """The article as plain paragraphs, with an error saying why it was not parsed."""
+    why = (
+        "the article nests too deeply to parse"
+        if isinstance(exc, RecursionError)
+        else "the article needs too much work to parse (thousands of unclosed brackets"
+        " or components?)"
+    )
+    sink.add(
+        "too-deep" if isinstance(exc, RecursionError) else "too-complex",
+        f"{why}; kept as plain text",
+        None,
+        Severity.ERROR,
+    )
+    paras = tuple(m.Paragraph(children=(m.Text(text=p),)) for p in body.split("\n\n") if p.strip())
+    return RawDocument(data, paras, (), tuple(sink.items))
 
 
 def _strip_control(text: str, sink: DiagnosticSink) -> str:

@@ -1,4 +1,4 @@
-"""Bounded nesting: content nested deeper than the parser follows is kept, flattened.
+"""Bounded nesting and work: deep content is kept, flattened; no text takes unbounded time.
 
 markdown-it stops at ``maxNesting`` block levels and silently skips the rest of
 the deepest container; emphasis pairs are not limited at all, and the model
@@ -15,12 +15,57 @@ from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 #: Deepest nesting of inline wrappers (emphasis, links, spans...) kept as such.
 MAX_INLINE_DEPTH = 50
 #: Key in the markdown-it ``env`` listing (0-based) first lines of flattened content.
 DEEP_LINES = "a11ypress_too_deep"
+#: Key in the markdown-it ``env`` holding the work left (a one-item list).
+BUDGET = "a11ypress_budget"
+#: Work allowed for any text, plus :data:`WORK_PER_CHAR` per character of it.
+BASE_WORK = 5_000_000
+WORK_PER_CHAR = 4
+#: Work counted per source line a component opener scans for its closer
+#: (about as slow as three tokens skipped in a link label).
+LINE_WORK = 3
+
+
+class TooComplex(Exception):
+    """The text needs more parsing work than its size justifies."""
+
+
+def work_budget(text: str) -> list[int]:
+    """The work allowed for parsing ``text`` (put it in ``env`` under :data:`BUDGET`).
+
+    Ordinary articles use a small fraction of it; only pathological ones (tens
+    of thousands of unclosed brackets or component openers) reach it."""
+    return [BASE_WORK + WORK_PER_CHAR * len(text)]
+
+
+def spend(env: object, units: int = 1) -> None:
+    """Count ``units`` of work against the budget in ``env``; raise
+    :class:`TooComplex` when it is exhausted (no budget: no limit)."""
+    if isinstance(env, dict):
+        budget = env.get(BUDGET)
+        if budget is not None:
+            budget[0] -= units
+            if budget[0] < 0:
+                raise TooComplex
+
+
+def guard_inline_work(md: MarkdownIt) -> None:
+    """Count every token markdown-it skips while looking for the end of a
+    link label (the work that piles up with unclosed ``[``)."""
+    inline = md.inline
+    original = inline.skipToken
+
+    def skip_token(self: object, state: StateInline) -> None:
+        spend(state.env)
+        original(state)
+
+    inline.skipToken = types.MethodType(skip_token, inline)  # type: ignore[method-assign]
 
 
 def guard_block_depth(md: MarkdownIt) -> None:
