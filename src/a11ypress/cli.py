@@ -76,8 +76,21 @@ def _load(path: Path, vocab: Vocabulary, lang: str, rep: Reporter) -> Loaded | N
     except InputError as exc:
         rep.report([exc.diagnostic])
         return None
+    except Exception as exc:  # a bug must not stop the other articles
+        rep.report([_internal_error(str(path), exc)])
+        return None
     rep.report(loaded.diagnostics)
     return None if loaded.failed else loaded
+
+
+def _internal_error(file: str | None, exc: Exception) -> Diagnostic:
+    """A diagnostic for an unexpected exception (a bug in a11ypress)."""
+    return Diagnostic(
+        "internal-error",
+        f"internal error, please report it: {type(exc).__name__}: {exc}",
+        Severity.ERROR,
+        file,
+    )
 
 
 _components_opt = click.option(
@@ -180,7 +193,8 @@ def _unique_name(stem: str, used: set[str]) -> str:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# FILES are checked one by one (a missing file or a folder fails alone, not the batch).
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--to",
     "to",
@@ -314,7 +328,7 @@ def build(
             sys.exit(EXIT_DEPENDENCY)
     vocab = _vocab(components)
     rep = Reporter(quiet)
-    failed = 0
+    failures: list[str] = []
     used: set[str] = set()
     inputs = {f.resolve() for f in files}
     collected: list[tuple[Path, Document]] = []
@@ -327,7 +341,7 @@ def build(
         for path in bar:
             loaded = _load(path, vocab, lang, rep)
             if loaded is None:
-                failed += 1
+                failures.append(str(path))
             elif digest is not None:
                 collected.append((path, loaded.document))
             else:
@@ -340,7 +354,8 @@ def build(
                     audio=audio,
                 )
                 stem = _unique_name(path.stem, used)
-                failed += _export(loaded.document, stem, names, out_dir, options, inputs, rep)
+                if _export(loaded.document, stem, names, out_dir, options, inputs, rep):
+                    failures.append(str(path))
     if digest is not None and collected:
         book = make_digest(
             [d for _, d in collected], digest, sort=None if sort == "input" else sort
@@ -353,8 +368,14 @@ def build(
             print_style=print_style,
             audio=audio,
         )
-        failed += _export(book, slugify(digest), names, out_dir, options, inputs, rep)
-    sys.exit(rep.exit_code(failed, strict))
+        if _export(book, slugify(digest), names, out_dir, options, inputs, rep):
+            failures.append(f"digest {digest!r}")
+    if failures:
+        click.echo(
+            f"a11ypress: {len(failures)} failed (of {len(files)} input(s)): " + ", ".join(failures),
+            err=True,
+        )
+    sys.exit(rep.exit_code(len(failures), strict))
 
 
 def _export(
@@ -395,6 +416,9 @@ def _export(
                     None,
                     Severity.ERROR,
                 )
+                failed += 1
+            except Exception as exc:  # a bug must not stop the other outputs
+                sink.items.append(_internal_error(doc.source, exc))
                 failed += 1
             else:
                 click.echo(str(target))

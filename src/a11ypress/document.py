@@ -8,7 +8,7 @@ from pathlib import Path
 from a11ypress.components import Vocabulary, builtin_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.mdc import parse_mdc
-from a11ypress.model import Document
+from a11ypress.model import Document, Metadata
 from a11ypress.transforms.resolve import resolve
 
 #: Largest article accepted, in bytes.
@@ -37,7 +37,16 @@ def parse_text(
     vocab: Vocabulary | None = None,
     lang: str = "en",
 ) -> Loaded:
-    """Parse MDC text into a resolved document. Never raises."""
+    """Parse MDC text into a resolved document. Never raises; a text longer
+    than :data:`MAX_ARTICLE_BYTES` characters is refused with a ``too-large`` error."""
+    if len(text) > MAX_ARTICLE_BYTES:
+        problem = Diagnostic(
+            "too-large",
+            f"article is {len(text)} characters; the limit is {MAX_ARTICLE_BYTES}",
+            Severity.ERROR,
+            path,
+        )
+        return Loaded(Document(metadata=Metadata(language=lang), source=path), (problem,))
     raw = parse_mdc(text, path)
     sink = DiagnosticSink(path, list(raw.diagnostics))
     doc = resolve(

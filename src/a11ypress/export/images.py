@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from a11ypress.export.safesvg import sanitize_svg
+
 #: Largest image embedded, in bytes.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
@@ -59,7 +61,8 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
     Returns the file, or the reason it is unavailable: ``remote`` (never
     fetched), ``missing``, ``no-assets`` (a site-absolute path and no assets
     folder), ``outside`` (the path escapes its root) or ``unsupported`` (not an
-    image format we can embed).
+    image format we can embed, or an SVG that cannot be made safe: see
+    :mod:`a11ypress.export.safesvg`).
     """
     s = src.strip()
     if not s or _REMOTE.match(s):
@@ -84,6 +87,9 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
     except OSError:
         return "missing"
     media = sniff(data)
-    if media is None:
+    if media == "image/svg+xml":
+        cleaned = sanitize_svg(data)
+        data = cleaned if cleaned is not None else b""
+    if media is None or not data:
         return "unsupported"
     return ImageFile(candidate, media, data)

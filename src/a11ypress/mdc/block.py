@@ -22,6 +22,7 @@ from markdown_it.rules_block import StateBlock
 
 from a11ypress.model import PropValue
 
+from .depth import LINE_WORK, spend
 from .props import kebab, label_end, parse_props
 from .yamlsafe import YamlProblem, load_mapping
 
@@ -124,6 +125,7 @@ def mdc_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
 
     indent = state.sCount[start]
     close_line, slots = _scan(state, start, end, opener.colons, indent)
+    spend(state.env, LINE_WORK * ((end if close_line is None else close_line) - start))
     content_end = close_line if close_line is not None else _parent_end(state, start, end)
 
     props = dict(opener.props)

@@ -6,6 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from a11ypress.model import PropValue
 
@@ -17,10 +18,21 @@ _KEBAB = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 def label_end(src: str, start: int, limit: int | None = None) -> int:
     """Index of the ``]`` closing the ``[`` at ``src[start]`` on the same line
-    (nested brackets balanced, backslash escapes skipped), or -1."""
+    (nested brackets balanced, backslash escapes skipped), or -1.
+
+    Linear over all calls on one text: the brackets of ``src`` are matched
+    once (and cached), so many unclosed ``[`` cannot make parsing quadratic."""
+    end = len(src) if limit is None else limit
+    match = _bracket_matches(src).get(start)
+    if match is None:  # not a bracket the whole-text scan saw (e.g. escaped)
+        return _scan_label_end(src, start, end)
+    return match if 0 <= match < end else -1
+
+
+def _scan_label_end(src: str, start: int, end: int) -> int:
+    """:func:`label_end` by scanning from ``start``."""
     depth = 0
     i = start
-    end = len(src) if limit is None else limit
     while i < end:
         c = src[i]
         if c == "\\":
@@ -36,6 +48,33 @@ def label_end(src: str, start: int, limit: int | None = None) -> int:
                 return i
         i += 1
     return -1
+
+
+@lru_cache(maxsize=2)
+def _bracket_matches(src: str) -> dict[int, int]:
+    """For every unescaped ``[`` in ``src``: the index of its ``]`` on the same
+    line, or -1 (one pass, as :func:`_scan_label_end` would find it)."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            stack.append(i)
+        elif c == "]":
+            if stack:
+                out[stack.pop()] = i
+        elif c == "\n":
+            for j in stack:
+                out[j] = -1
+            stack.clear()
+        i += 1
+    for j in stack:
+        out[j] = -1
+    return out
 
 
 def kebab(name: str) -> str:

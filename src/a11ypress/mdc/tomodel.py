@@ -12,6 +12,7 @@ from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.model import PropValue
 
 from .block import BlockMeta, SlotMeta
+from .depth import MAX_INLINE_DEPTH, flatten_inlines
 from .fence import parse_info
 from .props import lookup
 
@@ -267,7 +268,16 @@ class TokenConverter:
         return self.inlines(self.parse_inline(text), None)
 
     def inlines(self, toks: Sequence[Token], block: Token | None) -> list[m.Inline]:
-        """Convert an inline token list."""
+        """Convert an inline token list (wrappers nested too deeply are flattened)."""
+        flat = flatten_inlines(toks)
+        if flat is not None:
+            self.sink.add(
+                "too-deep",
+                f"inline formatting nested more than {MAX_INLINE_DEPTH} levels deep "
+                "is flattened (its text is kept)",
+                block.map[0] + 1 if block is not None and block.map else None,
+            )
+            toks = flat
         out, _ = self._inlines(toks, 0, None, block)
         return out
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import yaml
 
 from a11ypress.model import PropValue
+from a11ypress.xmlchars import strip_invalid
 
 #: libyaml's safe loader when PyYAML was built with it (much faster), else Python's.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,7 +65,7 @@ def load_mapping(text: str) -> dict[str, PropValue] | YamlProblem:
         return {}
     if not isinstance(data, dict):
         return YamlProblem(f"YAML must be a mapping of keys to values, not {type(data).__name__}")
-    return {str(k): plain(v) for k, v in data.items()}
+    return {strip_invalid(str(k)): plain(v) for k, v in data.items()}
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
@@ -89,15 +90,18 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 
 def plain(value: object) -> PropValue:
-    """Turn loaded YAML into JSON-like data (dates to ISO text, keys to str)."""
+    """Turn loaded YAML into JSON-like data (dates to ISO text, keys to str,
+    characters XML cannot carry removed)."""
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {strip_invalid(str(k)): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [plain(v) for v in value]
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if value is None or isinstance(value, str | int | float | bool):
+        return strip_invalid(value.decode("utf-8", "replace"))
+    if isinstance(value, str):
+        return strip_invalid(value)
+    if value is None or isinstance(value, int | float | bool):
         return value
-    return str(value)
+    return strip_invalid(str(value))

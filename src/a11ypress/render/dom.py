@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from a11ypress.xmlchars import strip_invalid
+
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -46,9 +48,7 @@ def append_text(parent: etree._Element, text: str) -> None:
 
 def clean(text: str) -> str:
     """Drop characters XML cannot carry."""
-    return "".join(
-        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
-    )
+    return strip_invalid(text)
 
 
 def set_lang(e: etree._Element, lang: str | None) -> None:
@@ -78,3 +78,19 @@ def serialize(root: etree._Element) -> bytes:
     return etree.tostring(
         root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>", pretty_print=False
     )
+
+
+def unlink_dangling(root: etree._Element) -> list[str]:
+    """Turn links to a fragment that no element under ``root`` carries
+    (``<a href="#nowhere">``) into plain spans; returns those targets."""
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    missing = []
+    for a in list(root.iter(f"{{{XHTML}}}a")):
+        href = a.get("href") or ""
+        if href.startswith("#") and len(href) > 1 and href[1:] not in ids:
+            missing.append(href)
+            a.tag = f"{{{XHTML}}}span"
+            a.attrib.clear()
+            a.set("class", "link-unresolved")
+            a.set("title", href)
+    return missing

@@ -1,15 +1,23 @@
 """Raw HTML in articles, re-built as safe, well-formed XHTML from an allow-list.
 
-Scripts, styles, event handlers, ``javascript:`` URLs, iframes and other
-embeds are removed; unknown wrappers are dropped but their text is kept.
+Scripts, styles, event handlers, ``javascript:``/``data:``/``file:`` URLs,
+iframes, SVG, MathML and other embeds are removed (with their content);
+unknown wrappers are dropped but their text is kept; comments are dropped.
+Links in raw HTML are kept only to ``http(s)`` and ``mailto`` targets.  An
+``<img>`` is never fetched: its alt text is shown in its place.
 """
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml import html as lxml_html
 
-from .dom import append_text, clean, el
+from .dom import XHTML, append_text, clean, el
+
+#: Links kept on raw HTML ``<a>``: to the web or to an e-mail address.
+_REMOTE_LINK = re.compile(r"^(?:https?://|mailto:)", re.I)
 
 #: Inline HTML tags kept (as themselves) when an article uses raw HTML.
 PHRASING = frozenset(
@@ -132,13 +140,46 @@ DROP_WITH_CONTENT = frozenset(
 )
 
 
+#: Elements that never have content (no closing tag to wait for).
+VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+
 def inline_html(stack: list[etree._Element], raw: str) -> None:
     """Apply one raw inline HTML tag: an allowed opening tag pushes a new
-    element on ``stack``, its closing tag pops it; anything else is dropped."""
+    element on ``stack``, its closing tag pops it; anything else is dropped.
+    The content of a dropped element such as ``<script>`` goes into a
+    detached element pushed on ``stack``, so it never reaches the output."""
     tag = raw.strip("<>/ \n").split()[0].lower() if raw.strip("<>/ \n") else ""
     if raw.startswith("</"):
         if len(stack) > 1 and etree.QName(stack[-1]).localname == tag:
             stack.pop()
+        return
+    if tag == "img" and not raw.startswith("<!--"):
+        try:
+            alt = lxml_html.fragment_fromstring(raw).get("alt") or ""
+        except (etree.ParserError, ValueError):
+            alt = ""
+        image_placeholder(stack[-1], alt)
+        return
+    if tag in DROP_WITH_CONTENT and tag not in VOID and not raw.rstrip().endswith("/>"):
+        stack.append(etree.Element(f"{{{XHTML}}}{tag}"))  # detached: a sink
         return
     if raw.startswith("<!--") or tag not in PHRASING:
         return
@@ -164,7 +205,9 @@ def raw_html(parent: etree._Element, raw: str) -> None:
 
 def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
     tag = src.tag.lower() if isinstance(src.tag, str) else ""
-    if tag in DROP_WITH_CONTENT:
+    if tag == "img":
+        image_placeholder(parent, src.get("alt") or "")
+    if tag in DROP_WITH_CONTENT or not tag:  # comments and processing instructions too
         if src.tail:
             append_text(parent, src.tail)
         return
@@ -174,6 +217,8 @@ def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
             k, v = str(key).lower(), str(raw)
             if k in SAFE_ATTRS:
                 if k == "href":
+                    if not _REMOTE_LINK.match(v.strip()):
+                        continue  # relative, fragment or script: nothing it could point at
                     v = safe_href(v)
                 e.set(k, clean(v))
         if tag == "th" and "scope" not in e.attrib:
@@ -192,14 +237,19 @@ def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
         append_text(parent, src.tail)
 
 
+def image_placeholder(parent: etree._Element, alt: str) -> None:
+    """What a raw HTML ``<img>`` becomes: never fetched, but its alt text is
+    shown (as for a remote image); nothing for a decorative ``alt=""``."""
+    alt = " ".join(clean(alt).split())
+    if alt:
+        ph = el(parent, "span", {"class": "image-placeholder", "role": "img", "aria-label": alt})
+        ph.text = f"[Image: {alt}]"
+
+
 def safe_href(url: str) -> str:
-    """Links stay links, except script URLs."""
+    """Links stay links, except script, data and local-file URLs."""
     u = url.strip()
-    if (
-        u.lower()
-        .replace("\t", "")
-        .replace("\n", "")
-        .startswith(("javascript:", "vbscript:", "data:"))
-    ):
+    squashed = "".join(ch for ch in u.lower() if ch > " ")
+    if squashed.startswith(("javascript:", "vbscript:", "data:", "file:")):
         return "#"
     return u or "#"

@@ -21,7 +21,16 @@ from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
 
-from .dom import EPUB_TYPE, append_text, clean, el, new_document, serialize, set_lang
+from .dom import (
+    EPUB_TYPE,
+    append_text,
+    clean,
+    el,
+    new_document,
+    serialize,
+    set_lang,
+    unlink_dangling,
+)
 from .safehtml import inline_html, raw_html, safe_href
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -491,6 +500,8 @@ def render_article_into(
         ctx.headings.append((1, title, ident))
     r.blocks(section, doc.children)
     r.footnotes(section, doc.footnotes)
+    for href in unlink_dangling(section):  # EPUBCheck RSC-012; the text stays
+        ctx.sink.add("dangling-link", f"no heading or element has the id {href}; shown as text")
     h1 = next((h for h in ctx.headings if h[0] == 1), None)
     if h1 is not None:
         section.set("aria-labelledby", h1[2])
