@@ -22,7 +22,7 @@ from a11ypress import __version__
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.document import Loaded, load
-from a11ypress.export import ExportOptions, formats, output_extension
+from a11ypress.export import ExportOptions, formats, output_extension, output_paths
 from a11ypress.export.pdf import PAPERS
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
 from a11ypress.model import Block, Document, Heading
@@ -395,10 +395,11 @@ def _export(
         ext = output_extension(name, ext, options)
         target = out_dir / (stem + ext)
         sink = DiagnosticSink(doc.source)
-        if target.resolve() in inputs:
+        clash = next((p for p in output_paths(name, target) if p.resolve() in inputs), None)
+        if clash is not None:
             sink.add(
                 "would-overwrite-input",
-                f"refusing to overwrite input {target}",
+                f"refusing to overwrite input {clash}",
                 None,
                 Severity.ERROR,
             )

@@ -14,13 +14,19 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from a11ypress.cli import main
-from a11ypress.export import formats
+from a11ypress.export import formats, output_paths
 
 DATA = Path(__file__).resolve().parent / "data"
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 #: Formats slow enough to leave out of loops over every format (none yet).
 SLOW_FORMATS: frozenset[str] = frozenset()
+
+
+def outputs(stem: str, fmt: str) -> list[str]:
+    """Names of the files ``build --to fmt`` writes for an article called ``stem``."""
+    target = Path(stem + formats()[fmt][0])
+    return sorted(p.name for p in output_paths(fmt, target))
 
 
 def all_formats() -> list[str]:

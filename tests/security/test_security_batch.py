@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile import all_formats, build
+from hostile import all_formats, build, outputs
 
 from a11ypress import export
 from a11ypress.diagnostics import DiagnosticSink
@@ -61,7 +61,9 @@ def test_one_broken_among_many(tmp_path: Path, fmt: str) -> None:
     res = build(*order, "--to", fmt, "-o", out)
     assert res.exit_code == 1
     ext = export.formats()[fmt][0]
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{g.stem}{ext}" for g in good)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        name for g in good for name in outputs(g.stem, fmt)
+    )
     assert res.stdout.split() == [str(out / f"{g.stem}{ext}") for g in good]
     summary = res.stderr.strip().splitlines()[-1]
     assert summary == (

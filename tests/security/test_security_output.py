@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import all_formats, bounded, build
+from hostile import all_formats, bounded, build, outputs
 
 from a11ypress import fsutil
 from a11ypress.diagnostics import DiagnosticSink
@@ -152,7 +152,7 @@ def test_existing_output_is_replaced_whole(tmp_path: Path, fmt: str) -> None:
     res = build(src, "--to", fmt, "-o", out)
     assert res.exit_code == 0, res.stderr
     assert b"old output" not in old.read_bytes()
-    assert _files(out) == [f"post{ext}"]
+    assert _files(out) == outputs("post", fmt)
 
 
 @pytest.mark.parametrize("fmt", all_formats())
@@ -177,6 +177,18 @@ def test_output_equal_to_an_input_is_refused(tmp_path: Path, fmt: str) -> None:
     assert res.exit_code == 1
     assert f"error: refusing to overwrite input {tmp_path / f'post{ext}'}" in res.stderr
     assert src.read_text() == ARTICLE
+
+
+@pytest.mark.skipif("audio" not in formats(), reason="audio export not merged yet")
+def test_audio_sidecar_equal_to_an_input_is_refused(tmp_path: Path) -> None:
+    """``post.vtt`` given as an input is not overwritten by post.md's timings."""
+    src = _article(tmp_path)
+    vtt = tmp_path / "post.vtt"
+    vtt.write_text("# Notes\n\nAn article that happens to end in .vtt.\n")
+    res = build(src, vtt, "--to", "audio", "-o", tmp_path)
+    assert res.exit_code == 1
+    assert f"refusing to overwrite input {vtt}" in res.stderr
+    assert vtt.read_text().startswith("# Notes")
 
 
 @pytest.mark.parametrize("fmt", all_formats())
@@ -238,8 +250,50 @@ def test_every_exporter_writes_atomically(
 
 
 @pytest.mark.skipif("audio" not in formats(), reason="audio export not merged yet")
-def test_interrupted_audio_build_keeps_a_consistent_cache() -> None:  # pragma: no cover
-    pytest.skip(
-        "TODO(audio): interrupt an audio build mid-synthesis; assert no output file, "
-        "no temporary file and that a rebuild reuses only complete cache entries"
+def test_interrupted_audio_build_keeps_a_consistent_cache(tmp_path: Path) -> None:
+    """Ctrl-C in the middle of synthesis: no output and no temporary file in the
+    output folder, every cache entry complete, and a rebuild reuses them."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from a11ypress.tts.cache import SpeechCache
+
+    src = tmp_path / "in" / "post.md"
+    src.parent.mkdir()
+    words = ["river", "lamp", "harbour", "garden", "signal", "window", "market", "story"]
+    src.write_text(
+        "# Interrupted\n\n"
+        + "\n\n".join(
+            f"Sentence {i} is about the {words[i % 8]} and the {words[(i * 3 + 1) % 8]}."
+            for i in range(400)
+        )
     )
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    cmd = [sys.executable, "-m", "a11ypress", "build", str(src), "--to", "audio"]
+    cmd += ["-o", str(out), "--cache-dir", str(cache), "--jobs", "1", "-q"]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list(cache.rglob("*.seg"))) >= 3:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert _files(out) == []
+    entries = list(cache.rglob("*.seg"))
+    assert entries
+    store = SpeechCache(cache)
+    for entry in entries:
+        key = entry.parent.name + entry.stem
+        assert store.header(key) is not None, entry
+    done = subprocess.run([*cmd[:-1]], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert _files(out) == ["post.mp3", "post.timings.json", "post.vtt"]
+    reused = int(done.stderr.split(" from the cache")[0].rsplit(" ", 1)[-1])
+    assert reused >= len(entries)

@@ -60,3 +60,13 @@ def output_extension(name: str, default: str, options: ExportOptions) -> str:
     if name == "audio" and options.audio is not None:
         return options.audio.extension
     return default
+
+
+def output_paths(name: str, target: Path) -> list[Path]:
+    """Every file format ``name`` writes for the output ``target`` (the audio
+    format also writes its timing sidecars)."""
+    if name == "audio":
+        from a11ypress.export.audio import sidecar_paths
+
+        return [target, *sidecar_paths(target)]
+    return [target]
