@@ -127,21 +127,10 @@ def test_random_epubs_pass_epubcheck_in_one_run() -> None:
 
 
 @pytest.mark.judge
-@pytest.mark.skipif("pdf" not in formats(), reason="PDF export not merged into this branch yet")
-def test_random_pdfs_pass_pdfua() -> None:  # pragma: no cover - needs the PDF exporter
-    pytest.importorskip("page", reason="PDF/UA checker (PyPI page-validation) not installed")
-    import page
-
-    books = _books("pdf")
+def test_random_pdfs_pass_pdfua() -> None:
     bad = []
-    for text, path in books:
-        run_pdfua = getattr(judges, "run_pdfua", None)
-        if run_pdfua is not None:
-            verdict = run_pdfua(path)
-            if not verdict.ok:
-                bad.append((text, verdict.findings))
-        else:
-            report = page.validate_pdf(str(path), profile="ua1")
-            if report.failures:
-                bad.append((text, report.failures))
+    for text, path in _books("pdf"):
+        verdict = judges.run_pdfua(path)
+        if not verdict.ok:
+            bad.append((text, verdict.findings))
     assert not bad, bad[:3]
