@@ -105,7 +105,11 @@ def bounded(code: str, *, timeout: float = 120) -> dict[str, float]:
         "t0 = time.perf_counter()\n"
         f"exec(compile({code!r}, 'bounded', 'exec'))\n"
         "result['seconds'] = time.perf_counter() - t0\n"
-        "result['rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent
+        # across fork + exec, so it would report pytest's own size.
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+        "result['rss_mb'] = (int(hwm[0].split()[1]) if hwm else\n"
+        "    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024\n"
         "print(json.dumps(result))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(SRC)}
