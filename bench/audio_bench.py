@@ -90,7 +90,11 @@ class _Peak:
     @staticmethod
     def _children(pid: int) -> list[int]:
         out = []
-        for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").glob("*"))
+        except OSError:  # the process ended while we looked
+            return out
+        for task in tasks:
             try:
                 out += [int(c) for c in (task / "children").read_text().split()]
             except OSError:

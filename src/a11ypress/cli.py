@@ -332,6 +332,8 @@ def build(
     used: set[str] = set()
     inputs = {f.resolve() for f in files}
     collected: list[tuple[Path, Document]] = []
+    if "audio" in names and digest is None and len(files) > 1:
+        _prefetch_audio(files, vocab, lang, ExportOptions(assets=assets, audio=audio))
     with click.progressbar(
         files,
         label="Converting",
@@ -376,6 +378,28 @@ def build(
             err=True,
         )
     sys.exit(rep.exit_code(len(failures), strict))
+
+
+def _prefetch_audio(
+    files: Sequence[Path], vocab: Vocabulary, lang: str, options: ExportOptions
+) -> None:
+    """Synthesise the sentences of every article's audio edition in one run of
+    the worker pool, so all cores stay busy across articles; each article's
+    build then only assembles its book from the cache.  Problems are left for
+    that build to report."""
+    from dataclasses import replace
+
+    from a11ypress.export.audio import prefetch_audio
+
+    docs = []
+    for path in files:
+        try:
+            loaded = load(path, vocab=vocab, lang=lang)
+        except (InputError, OSError):
+            continue
+        if not loaded.failed:
+            docs.append((loaded.document, replace(options, sources=(path,))))
+    prefetch_audio(docs)
 
 
 def _export(

@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -154,10 +154,22 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
         os.fsync(fh.fileno())
 
 
-def build_audio(
-    doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink
-) -> AudioResult:
-    """Synthesise (or take from the cache) every utterance and write the book."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What an audio build needs: the script, the cache keys of its utterances
+    in order, and the jobs for those not in the cache yet."""
+
+    script: Script
+    ao: AudioOptions
+    kind: str
+    cache: SpeechCache
+    keys: list[str]
+    jobs: list[Job]
+    workers: int
+
+
+def _plan(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> _Plan:
+    """The speech script of ``doc`` and the utterances still to synthesise."""
     ao = options.audio or AudioOptions()
     script = speech_script(doc, SpeechOptions(ao.read_code, load_lexicon(ao.lexicon)))
     if not script.utterances:
@@ -177,9 +189,50 @@ def build_audio(
         keys.append(key)
         if key not in todo and cache.header(key) is None:
             todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
-    jobs = list(todo.values())
+    return _Plan(script, ao, kind, cache, keys, list(todo.values()), workers)
+
+
+def prefetch_audio(docs: Sequence[tuple[m.Document, ExportOptions]]) -> None:
+    """Synthesise into the cache, in one run of the worker pool, every utterance
+    the audio editions of ``docs`` need (they share one set of audio options).
+    Errors are left for each article's own build to report."""
+    todo: dict[str, Job] = {}
+    first: _Plan | None = None
+    for doc, options in docs:
+        try:
+            plan = _plan(doc, options, DiagnosticSink(doc.source))
+        except InputError:
+            continue
+        first = first or plan
+        for job in plan.jobs:
+            todo.setdefault(job.key, job)
+    if first is None or not todo:
+        return
+    with contextlib.suppress(SynthesisError):
+        _run(
+            first.workers,
+            first.cache,
+            list(todo.values()),
+            f"{len(docs)} articles",
+            first.ao.progress,
+        )
+
+
+def build_audio(
+    doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink
+) -> AudioResult:
+    """Synthesise (or take from the cache) every utterance and write the book."""
+    plan = _plan(doc, options, sink)
+    script, ao, kind, cache, keys, jobs = (
+        plan.script,
+        plan.ao,
+        plan.kind,
+        plan.cache,
+        plan.keys,
+        plan.jobs,
+    )
     try:
-        _run(workers, cache, jobs, out.name, ao.progress)
+        _run(plan.workers, cache, jobs, out.name, ao.progress)
     except SynthesisError as exc:
         raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
     lengths: list[tuple[int, int]] = []
