@@ -32,7 +32,7 @@ from a11ypress.render.speech import speech_script
 from a11ypress.transforms.digest import digest
 from a11ypress.tts.engine import SAMPLE_RATE
 from a11ypress.tts.options import AudioOptions
-from a11ypress.tts.pool import CRASH_FILE_ENV, cached_voices
+from a11ypress.tts.pool import CRASH_FILE_ENV, cached_voices, close_pools
 from conftest import ROOT, SAMPLES
 
 IMAGES = ROOT / "samples" / "images.md"
@@ -260,7 +260,7 @@ def test_a_crashing_worker_does_not_stop_the_build(
     monkeypatch.setenv(CRASH_FILE_ENV, str(crash))
     path = tmp_path / "short.md"
     path.write_text(SHORT, "utf-8")
-    # Three workers: a pool of its own, started after the variable is set.
+    close_pools()  # workers started from now on see the variable
     result, _ = _build(path, tmp_path / "short.mp3", tmp_path / "cache", jobs=3)
     assert not crash.exists(), "no worker crashed"
     assert result.synthesised == len(speech_script(load(path).document).utterances)

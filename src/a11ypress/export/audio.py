@@ -40,7 +40,7 @@ from a11ypress.tts.engine import (
 )
 from a11ypress.tts.m4b import FFMPEG_HINT, FfmpegMissing, ffmetadata, ffmpeg_path, write_m4b
 from a11ypress.tts.options import AudioOptions
-from a11ypress.tts.pool import Job, cached_voices, shared_pool
+from a11ypress.tts.pool import BATCH, Job, cached_voices, shared_pool
 from a11ypress.tts.sidecar import timings_json, webvtt
 from a11ypress.tts.tags import id3_tag
 from a11ypress.tts.timeline import timeline
@@ -315,7 +315,10 @@ def _run(
 
     def run_all(update: Callable[[int], None] | None) -> None:
         for (voice, rate), group in groups.items():
-            shared_pool(workers, voice, rate).run(group, cache, update)
+            # No more workers than batches: a rebuild that changed one sentence
+            # starts one worker, not one per core.
+            n = min(workers, -(-len(group) // BATCH))
+            shared_pool(n, voice, rate).run(group, cache, update)
 
     if not progress:
         run_all(None)

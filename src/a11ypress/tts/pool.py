@@ -233,6 +233,13 @@ def shared_pool(
     return pool
 
 
+def close_pools() -> None:
+    """Stop every shared pool (the next build starts fresh workers)."""
+    for pool in _pools.values():
+        pool.close()
+    _pools.clear()
+
+
 def cached_voices(root: Path) -> list[VoiceInfo]:
     """The engine's voices, remembered in the cache folder per engine version."""
     path = root / f"voices-{segment_key('', None, 0, 0, 'voices', engine_version())[:16]}.json"
