@@ -418,7 +418,7 @@ def _export(
         ext, exporter = table[name]
         ext = output_extension(name, ext, options)
         target = out_dir / (stem + ext)
-        sink = DiagnosticSink(doc.source)
+        sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
         clash = next((p for p in output_paths(name, target) if p.resolve() in inputs), None)
         if clash is not None:
             sink.add(
