@@ -90,7 +90,6 @@ def build_html(
     if digest:
         body.set("class", "digest")
     files: dict[str, ImageFile] = {}
-    rendered: list[tuple[Chapter, etree._Element]] = []
     for i, ch in enumerate(chapters, 1):
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
         ctx = RenderContext(
@@ -106,7 +105,6 @@ def build_html(
         sink.items.extend(src_sink.items)
         ch.headings = ctx.headings
         _byline(section, ch.doc.metadata)
-        rendered.append((ch, section))
     if digest:
         front = [_title_page(body, meta), _toc(body, chapters, lang)]
         for i, part in enumerate(front):
@@ -189,8 +187,11 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
     names in brackets, and a warning names them.
     """
     root, files = build_html(doc, options, sink)
-    pdf, missing = _render(root, files, options, sink)
-    if missing:
+    first = DiagnosticSink(sink.file)
+    pdf, missing = _render(root, files, options, first)
+    if not missing:
+        sink.items.extend(first.items)
+    else:  # the second layout reports the same problems again: keep its
         _name_missing(root, missing)
         pdf, still = _render(root, files, options, sink)
         listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in sorted(missing)[:12])
