@@ -21,35 +21,16 @@ from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.book import Chapter, build_time, chapters_of
-from a11ypress.export.images import ImageFile, find_image
+from a11ypress.export.images import ImageCollector, ImageFile, find_image
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import ImageRef, RenderContext, render_article
+from a11ypress.render.xhtml import RenderContext, render_article
 from a11ypress.serialize import to_json
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.walk import iter_nodes
 
 CSS_HREF = "styles/epub.css"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-
-
-class _Images:
-    """Resolves images for one chapter and collects the files to embed."""
-
-    def __init__(
-        self, files: dict[str, ImageFile], source: Path | None, assets: Path | None, prefix: str
-    ) -> None:
-        self.files = files
-        self.source = source
-        self.assets = assets
-        self.prefix = prefix
-
-    def __call__(self, img: m.Image) -> ImageRef:
-        found = find_image(img.src, self.source, self.assets)
-        if isinstance(found, str):
-            return ImageRef(None, found)
-        self.files.setdefault(found.name, found)
-        return ImageRef(self.prefix + "images/" + found.name)
 
 
 def export_epub(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
@@ -94,7 +75,7 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
         ch.file_name = f"text/ch{i:03d}.xhtml"
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
         ctx = RenderContext(
-            images=_Images(files, ch.source, options.assets, "../"),
+            images=ImageCollector(files, ch.source, options.assets, "../"),
             sink=src_sink,
             lang=lang,
             stylesheets=["../" + CSS_HREF],

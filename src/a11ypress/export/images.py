@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from a11ypress import model as m
 from a11ypress.export.safesvg import sanitize_svg
+from a11ypress.render.xhtml import ImageRef
 
 #: Largest image embedded, in bytes.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -93,3 +96,49 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
     if media is None or not data:
         return "unsupported"
     return ImageFile(candidate, media, data)
+
+
+class ImageCollector:
+    """Resolves an article's images for the renderer and collects the files
+    that the book or PDF must carry (shared between the articles of a digest)."""
+
+    def __init__(
+        self,
+        files: dict[str, ImageFile],
+        source: Path | None,
+        assets: Path | None,
+        prefix: str = "",
+        sized: bool = False,
+    ) -> None:
+        self.files = files
+        """Collected files by their name in the output."""
+        self.source = source
+        """The article's source file (relative paths resolve against its folder)."""
+        self.assets = assets
+        """Where site-absolute paths resolve (``--assets``)."""
+        self.prefix = prefix
+        """Prefix of the ``images/`` href (``../`` from an EPUB chapter)."""
+        self.sized = sized
+        """Measure raster images (the PDF draws decorative ones at their size)."""
+
+    def __call__(self, img: m.Image) -> ImageRef:
+        found = find_image(img.src, self.source, self.assets)
+        if isinstance(found, str):
+            return ImageRef(None, found)
+        self.files.setdefault(found.name, found)
+        size = pixel_size(found) if self.sized else None
+        return ImageRef(self.prefix + "images/" + found.name, size=size)
+
+
+def pixel_size(img: ImageFile) -> tuple[int, int] | None:
+    """Width and height in pixels of a raster image (None for SVG or on error)."""
+    if img.media_type == "image/svg+xml":
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(img.data)) as im:
+            w, h = im.size
+    except Exception:  # a broken file: the layout engine reports it
+        return None
+    return int(w), int(h)

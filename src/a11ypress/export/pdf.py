@@ -11,7 +11,6 @@ diagnostics, and has WeasyPrint 70's tagging repaired where PDF/UA needs more
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import unicodedata
 from collections.abc import Iterator
@@ -25,11 +24,11 @@ from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.book import Chapter, chapters_of
-from a11ypress.export.images import ImageFile, find_image
+from a11ypress.export.images import ImageCollector, ImageFile
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import ImageRef, RenderContext, render_article_into
+from a11ypress.render.xhtml import RenderContext, render_article_into
 from a11ypress.styles import stylesheet
 
 #: Paper sizes for ``--paper``.
@@ -37,38 +36,6 @@ PAPERS = {"a4": "A4", "letter": "letter"}
 #: The HTML's base URL: a folder that exists nowhere, so that only what the
 #: fetcher serves from memory can ever be loaded.
 BASE_URL = "file:///a11ypress-virtual/"
-
-
-class _Images:
-    """Resolves images for one article and collects the files to serve."""
-
-    def __init__(
-        self, files: dict[str, ImageFile], source: Path | None, assets: Path | None
-    ) -> None:
-        self.files = files
-        self.source = source
-        self.assets = assets
-
-    def __call__(self, img: m.Image) -> ImageRef:
-        found = find_image(img.src, self.source, self.assets)
-        if isinstance(found, str):
-            return ImageRef(None, found)
-        self.files.setdefault(found.name, found)
-        return ImageRef("images/" + found.name, size=_pixel_size(found))
-
-
-def _pixel_size(img: ImageFile) -> tuple[int, int] | None:
-    """Width and height in pixels of a raster image (None for SVG or on error)."""
-    if img.media_type == "image/svg+xml":
-        return None
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(img.data)) as im:
-            w, h = im.size
-    except Exception:  # a broken file: let WeasyPrint report it
-        return None
-    return int(w), int(h)
 
 
 def export_pdf(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
@@ -93,7 +60,7 @@ def build_html(
     for i, ch in enumerate(chapters, 1):
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
         ctx = RenderContext(
-            images=_Images(files, ch.source, options.assets),
+            images=ImageCollector(files, ch.source, options.assets, sized=True),
             sink=src_sink,
             lang=lang,
             id_prefix=f"c{i}-" if digest else "",
