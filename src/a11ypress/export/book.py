@@ -1,4 +1,5 @@
-"""What every exporter needs of a book: its chapters and its build time."""
+"""What every exporter needs of a book: its chapters, its title page text and
+its build time."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from a11ypress import model as m
+from a11ypress.render.dom import el
 
 
 @dataclass
@@ -59,3 +63,15 @@ def build_time(date: str | None = None) -> datetime.datetime:
         except ValueError:
             pass
     return datetime.datetime(2000, 1, 1)
+
+
+def title_page_text(section: etree._Element, meta: m.Metadata) -> None:
+    """Append the title page's text to ``section``: the title as ``h1``, then
+    authors, date and description when the book has them."""
+    el(section, "h1", {"id": "booktitle"}, meta.title or "Untitled")
+    if meta.authors:
+        el(section, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
+    if meta.date:
+        el(section, "p", {"class": "date"}, meta.date)
+    if meta.description:
+        el(section, "p", {"class": "description"}, meta.description)

@@ -20,7 +20,7 @@ from lxml import etree
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
-from a11ypress.export.book import Chapter, build_time, chapters_of
+from a11ypress.export.book import Chapter, build_time, chapters_of, title_page_text
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
@@ -178,13 +178,7 @@ def _title_page(meta: m.Metadata, lang: str, cover: str | None) -> bytes:
             "img",
             {"src": "../images/" + cover, "alt": alt},
         )
-    el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
-    if meta.authors:
-        el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
-    if meta.date:
-        el(sec, "p", {"class": "date"}, meta.date)
-    if meta.description:
-        el(sec, "p", {"class": "description"}, meta.description)
+    title_page_text(sec, meta)
     return serialize(root)
 
 

@@ -23,7 +23,7 @@ from lxml import etree
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
-from a11ypress.export.book import Chapter, chapters_of
+from a11ypress.export.book import Chapter, chapters_of, title_page_text
 from a11ypress.export.images import ImageCollector, ImageFile
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
@@ -111,13 +111,7 @@ def _byline(section: etree._Element, meta: m.Metadata) -> None:
 def _title_page(body: etree._Element, meta: m.Metadata) -> etree._Element:
     """The digest's title page."""
     sec = el(body, "section", {"class": "titlepage", "aria-label": "Title page"})
-    el(sec, "h1", {"id": "booktitle"}, meta.title or "Untitled")
-    if meta.authors:
-        el(sec, "p", {"class": "authors"}, ", ".join(a.name for a in meta.authors))
-    if meta.date:
-        el(sec, "p", {"class": "date"}, meta.date)
-    if meta.description:
-        el(sec, "p", {"class": "description"}, meta.description)
+    title_page_text(sec, meta)
     return sec
 
 
