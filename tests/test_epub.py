@@ -22,11 +22,9 @@ from a11ypress.export.epub import build_epub, export_epub
 from a11ypress.export.images import find_image
 from a11ypress.judges import run_ace, run_epubcheck
 from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
-from a11ypress.transforms.digest import digest
 from a11ypress.transforms.walk import iter_nodes
-from conftest import ROOT, SAMPLES, SEED
+from conftest import ASSETS, ROOT, SAMPLES, SEED, export_all
 
-ASSETS = ROOT / "samples" / "assets"
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 INPUTS = [*SAMPLES, SEED]
 
@@ -38,19 +36,7 @@ def _opts(*sources: Path) -> ExportOptions:
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every sample, the seed, and a digest of all of them, as EPUB files."""
-    out = tmp_path_factory.mktemp("epub")
-    books: dict[str, Path] = {}
-    docs = []
-    for path in INPUTS:
-        doc = load(path).document
-        docs.append(doc)
-        target = out / f"{path.stem}.epub"
-        export_epub(doc, target, _opts(path), DiagnosticSink(str(path)))
-        books[path.stem] = target
-    target = out / "digest.epub"
-    export_epub(digest(docs, "All samples"), target, _opts(*INPUTS), DiagnosticSink())
-    books["digest"] = target
-    return books
+    return export_all(export_epub, tmp_path_factory.mktemp("epub"), ".epub", INPUTS)
 
 
 def _xhtml(book: Path, name: str = "EPUB/text/ch001.xhtml") -> etree._Element:

@@ -22,13 +22,11 @@ from a11ypress.export.images import find_image
 from a11ypress.export.pdf import build_pdf, export_pdf
 from a11ypress.judges import run_pdfua
 from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
-from a11ypress.transforms.digest import digest
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
-from conftest import ROOT, SAMPLES, SEED
+from conftest import ASSETS, ROOT, SAMPLES, SEED, export_all
 from pdftree import Node, structure
 
-ASSETS = ROOT / "samples" / "assets"
 SYMBOLS = ROOT / "tests" / "data" / "symbols.md"
 INPUTS = [*SAMPLES, SEED, SYMBOLS]
 
@@ -40,19 +38,7 @@ def _opts(*sources: Path, **kw: object) -> ExportOptions:
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every sample, the seed, a page of symbols and a digest of all, as PDFs."""
-    out = tmp_path_factory.mktemp("pdf")
-    made: dict[str, Path] = {}
-    docs = []
-    for path in INPUTS:
-        doc = load(path).document
-        docs.append(doc)
-        target = out / f"{path.stem}.pdf"
-        export_pdf(doc, target, _opts(path), DiagnosticSink(str(path)))
-        made[path.stem] = target
-    target = out / "digest.pdf"
-    export_pdf(digest(docs, "All samples"), target, _opts(*INPUTS), DiagnosticSink())
-    made["digest"] = target
-    return made
+    return export_all(export_pdf, tmp_path_factory.mktemp("pdf"), ".pdf", INPUTS)
 
 
 def _tree(path: Path) -> Node:
