@@ -18,10 +18,12 @@ from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
+from a11ypress.transforms.links import chapter_link
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
 
 from .dom import (
+    CHAPTER_LINK,
     EPUB_TYPE,
     append_text,
     clean,
@@ -84,6 +86,9 @@ class RenderContext:
     decorative_background: bool = False
     """Draw decorative images as CSS backgrounds, so a tagged PDF marks them as
     artifacts instead of Figures without alt text."""
+    chapter_href: Callable[[str, str | None], str | None] | None = None
+    """Where a link to another article of the book lands: (source, heading id)
+    -> href (see :mod:`a11ypress.transforms.links`)."""
 
 
 class XhtmlRenderer:
@@ -409,6 +414,12 @@ class XhtmlRenderer:
         """An ``<a>``; a site-relative target is made absolute against the
         article's URL, or kept as text when there is none to resolve against."""
         u = url.strip()
+        target = chapter_link(u)
+        if target is not None:
+            href = self.ctx.chapter_href(*target) if self.ctx.chapter_href else None
+            if href is None:
+                return el(parent, "span", {"class": "link-unresolved"})
+            return el(parent, "a", {"href": href, "class": CHAPTER_LINK})
         if u.startswith("#"):
             return el(parent, "a", {"href": "#" + self.ctx.id_prefix + u[1:]})
         if not _SCHEME.match(u):

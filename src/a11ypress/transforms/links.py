@@ -1,0 +1,145 @@
+"""Links between the articles of one build.
+
+A link to another article of the same book, by its Nuxt path (``/guide/install``,
+``../install``, ``./2.install.md``) with or without a ``#anchor``, is rewritten
+to ``a11ypress-chapter:<source>#<heading id>``; each exporter then turns it into
+a link to that chapter (:func:`chapter_target`).  An anchor that names no
+heading of the target falls back to the start of the article, with a note.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from a11ypress import model as m
+from a11ypress.diagnostics import DiagnosticSink, Severity
+from a11ypress.transforms.walk import iter_nodes
+
+#: Scheme of a link to a chapter of the same book.
+SCHEME = "a11ypress-chapter:"
+
+
+@dataclass(slots=True)
+class LinkTargets:
+    """The articles of a build that links can land on."""
+
+    by_route: dict[str, str] = field(default_factory=dict)
+    """Nuxt path -> source of the article."""
+    by_file: dict[str, str] = field(default_factory=dict)
+    """Path inside the content folder (as on disk) -> source."""
+    anchors: dict[str, set[str]] = field(default_factory=dict)
+    """Source -> ids of its headings."""
+    internal: int = 0
+    """Links rewritten so far."""
+
+    def add(self, source: str, route: str, rel: str, doc: m.Document) -> None:
+        """Register one article."""
+        self.by_route[_norm(route)] = source
+        self.by_file[rel] = source
+        self.anchors[source] = {n.id for n in iter_nodes(doc) if isinstance(n, m.Heading) and n.id}
+
+
+def _norm(route: str) -> str:
+    r = "/" + route.strip("/").lower()
+    return r
+
+
+def chapter_link(url: str) -> tuple[str, str | None] | None:
+    """(source, anchor) of a rewritten link, or None for any other URL."""
+    if not url.startswith(SCHEME):
+        return None
+    rest = url[len(SCHEME) :]
+    source, _, anchor = rest.partition("#")
+    return unquote(source), unquote(anchor) or None
+
+
+def _target(url: str, route: str, rel: str, targets: LinkTargets) -> tuple[str, str] | None:
+    """(source, fragment) for a link that lands on an article of the build."""
+    u = url.strip()
+    if not u or u.startswith("#") or ":" in u.split("/", 1)[0] or u.startswith("//"):
+        return None
+    parts = urlsplit(u)
+    path = unquote(parts.path)
+    if not path:
+        return None
+    if path.endswith(".md"):  # a link to the file itself, relative to the article
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+        source = targets.by_file.get(joined.lstrip("/"))
+    else:
+        base = route if route.endswith("/") else posixpath.dirname(route) or "/"
+        absolute = path if path.startswith("/") else posixpath.join(base, path)
+        source = targets.by_route.get(_norm(posixpath.normpath(absolute)))
+    if source is None:
+        return None
+    return source, unquote(parts.fragment)
+
+
+def internal_links(
+    doc: m.Document, route: str, rel: str, targets: LinkTargets, sink: DiagnosticSink
+) -> m.Document:
+    """``doc`` with its links to other articles of the build rewritten."""
+
+    def fix(node: m.Link | m.LinkCard) -> m.Link | m.LinkCard:
+        found = _target(node.url, route, rel, targets)
+        if found is None:
+            return node
+        source, anchor = found
+        if anchor and anchor not in targets.anchors.get(source, set()):
+            sink.add(
+                "anchor-not-found",
+                f"link {node.url!r}: no heading with the id {anchor!r} in that article; "
+                "it leads to the article's start",
+                node.pos.line if node.pos else None,
+                Severity.INFO,
+            )
+            anchor = ""
+        targets.internal += 1
+        url = SCHEME + quote(source) + (f"#{quote(anchor)}" if anchor else "")
+        return replace(node, url=url)
+
+    return _map_links(doc, fix)
+
+
+#: Fields that hold child nodes.
+_CHILD_FIELDS = ("image", "title", "caption", "head", "body", "items", "cells", "children", "slots")
+
+
+def _map_links(doc: m.Document, fix: Callable[[Any], Any]) -> m.Document:
+    """Apply ``fix`` to every Link and LinkCard of the document (nodes without
+    links inside are kept as they are)."""
+
+    def go(value: Any) -> Any:
+        if isinstance(value, tuple):
+            new = tuple(go(v) for v in value)
+            return value if all(a is b for a, b in zip(new, value, strict=True)) else new
+        if not isinstance(value, m.Node):
+            return value
+        changes = {}
+        for name in _CHILD_FIELDS:
+            old = getattr(value, name, None)
+            if isinstance(old, tuple | m.Node):
+                new = go(old)
+                if new is not old:
+                    changes[name] = new
+        if changes:
+            value = replace(value, **changes)
+        return fix(value) if isinstance(value, m.Link | m.LinkCard) else value
+
+    children, notes = go(doc.children), go(doc.footnotes)
+    if children is doc.children and notes is doc.footnotes:
+        return doc
+    return replace(doc, children=children, footnotes=notes)
+
+
+def count_links(docs: Iterable[m.Document]) -> int:
+    """How many links of ``docs`` lead to a chapter of the same book."""
+    return sum(
+        1
+        for d in docs
+        for n in iter_nodes(d)
+        if isinstance(n, m.Link | m.LinkCard) and n.url.startswith(SCHEME)
+    )
