@@ -267,7 +267,8 @@ def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[
             yield Placed(doc)
             continue
         sink = DiagnosticSink(doc.source)
-        linked = internal_links(doc, entry.route, entry.rel, targets, sink)
+        route = entry.route.rstrip("/") + "/" if entry.is_index else entry.route
+        linked = internal_links(doc, route, entry.rel, targets, sink)
         state.report(sink.items)
         parts = tuple((f.rel, f.title) for f in entry.folders)
         yield Placed(linked, parts, entry.is_index)

@@ -273,7 +273,7 @@ def _a11y_metadata(
     for f in features:
         prop("schema:accessibilityFeature", f)
     prop("schema:accessibilityHazard", "none")
-    n = len(chapters)
+    n = sum(not (c.opens and c.source is None) for c in chapters)  # part pages are not articles
     parts = [
         f"This EPUB holds {n} article{'s' if n != 1 else ''} with a table of contents, "
         "headings in a logical order without skipped levels, and a reading order that "

@@ -84,7 +84,7 @@ def build_html(
         section = render_article_into(body, ch.doc, ctx)
         sink.items.extend(src_sink.items)
         ch.headings = ctx.headings
-        _nest_bookmarks(section, depth(ch))
+        _nest_bookmarks(section, depth(ch), ch.parts[-1].title if ch.opens else None)
         if ch.opens and ch.source is None:
             section.set("class", section.get("class", "") + " part")
         _byline(section, ch.doc.metadata)
@@ -155,8 +155,14 @@ def _toc_entries(ol: etree._Element, entries: list[TocEntry], lang: str, article
             _toc_entries(el(li, "ol"), entry.children, entry.lang or lang, not entry.part)
 
 
-def _nest_bookmarks(section: etree._Element, levels_down: int) -> None:
-    """Shift the PDF bookmark levels of a chapter's headings below its parts."""
+def _nest_bookmarks(section: etree._Element, levels_down: int, part: str | None) -> None:
+    """Shift the PDF bookmark levels of a chapter's headings below its parts; the
+    title of a part's introduction is bookmarked with the part's title."""
+    if part is not None:
+        h1 = next(iter(section.iter(f"{{{XHTML}}}h1")), None)
+        if h1 is not None:
+            label = part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            h1.set("style", f'bookmark-label: "{label}"')
     if not levels_down:
         return
     for e in section.iter():

@@ -150,7 +150,7 @@ class _State:
     alts: dict[str, str] = field(default_factory=dict)
     notes: dict[str, int] = field(default_factory=dict)
     depth: int = 0
-    opening_part: bool = False
+    opening_part: str | None = None
 
 
 #: Announcements, per language; other languages use English (spoken in English).
@@ -273,10 +273,14 @@ class _Walker:
 
     def chapter(self, title: str, level: int) -> None:
         """Start a chapter (an article or a section)."""
-        part, self.st.opening_part = self.st.opening_part, False
+        part, self.st.opening_part = self.st.opening_part, None
         self.st.chapters.append(
             SpeechChapter(
-                title or "Untitled", level, self.st.article, self.st.depth - part, part=part
+                part or title or "Untitled",
+                level,
+                self.st.article,
+                self.st.depth - (part is not None),
+                part=part is not None,
             )
         )
 
@@ -532,7 +536,7 @@ class _Walker:
         then its articles and parts, one level deeper."""
         assert b.metadata is not None
         self.st.depth += 1
-        self.st.opening_part = True
+        self.st.opening_part = b.metadata.title or phrase(lang, "untitled")
         first = b.children[0] if b.children else None
         if not (isinstance(first, m.Section) and first.intro):
             self.chapter(b.metadata.title, 1)
@@ -541,7 +545,7 @@ class _Walker:
         for child in b.children:
             self.block(child, lang)
         self.st.depth -= 1
-        self.st.opening_part = False
+        self.st.opening_part = None
 
     def article(
         self,

@@ -70,6 +70,8 @@ def _target(url: str, route: str, rel: str, targets: LinkTargets) -> tuple[str, 
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
         source = targets.by_file.get(joined.lstrip("/"))
     else:
+        # Relative paths resolve against the article's folder (an index.md
+        # is its folder's page: its own path is that folder).
         base = route if route.endswith("/") else posixpath.dirname(route) or "/"
         absolute = path if path.startswith("/") else posixpath.join(base, path)
         source = targets.by_route.get(_norm(posixpath.normpath(absolute)))
