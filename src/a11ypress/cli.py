@@ -158,7 +158,7 @@ def _click_option(name: str, spec: Any) -> Callable[[F], F]:
     kind = meta["kind"]
     kw: dict[str, Any] = {
         "help": meta["help"],
-        "metavar": meta["metavar"] or (kind == "dir" and "DIR" or None),
+        "metavar": meta["metavar"] or ("DIR" if kind == "dir" else None),
     }
     default = spec.default
     if kind == "bool":

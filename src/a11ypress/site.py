@@ -131,10 +131,7 @@ def matches(article: SiteArticle, patterns: Sequence[re.Pattern[str]]) -> bool:
     numeric prefixes and extension) matches one of the patterns."""
     plain = article.route.lstrip("/") or "index"
     stripped = "/".join(strip_prefix(p) for p in article.rel.split("/"))
-    return any(
-        p.match(article.rel) or p.match(stripped) or p.match(plain) or p.match(plain + ".md")
-        for p in patterns
-    )
+    return any(p.match(article.rel) or p.match(stripped) or p.match(plain) for p in patterns)
 
 
 def _folder_meta(folder: Path, site_root: Path) -> tuple[dict[str, object], Diagnostic | None]:

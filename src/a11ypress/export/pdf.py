@@ -34,6 +34,7 @@ from a11ypress.export.book import (
 )
 from a11ypress.export.images import ImageCollector, ImageFile
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
+from a11ypress.export.printimages import for_print
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderContext, render_article_into
@@ -181,7 +182,8 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
     is then laid out once more with those characters replaced by their Unicode
     names in brackets, and a warning names them.
     """
-    root, files = build_html(doc, options, sink)
+    root, found = build_html(doc, options, sink)
+    files = {name: for_print(f, options.paper, options.image_dpi) for name, f in found.items()}
     first = DiagnosticSink(sink.file)
     pdf, missing = _render(root, files, options, first)
     if not missing:

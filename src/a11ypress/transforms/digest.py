@@ -27,7 +27,8 @@ class Placed:
 
 
 def _sorted(items: list[Placed], sort: str | None) -> list[Placed]:
-    """Sort runs of articles in the same folder (introductions stay first)."""
+    """Sort the articles of each folder among themselves (a folder's index.md
+    stays first; subfolders keep their places)."""
     if sort not in ("date", "title"):
         return items
 
@@ -36,14 +37,13 @@ def _sorted(items: list[Placed], sort: str | None) -> list[Placed]:
         value = (meta.date or "9999") if sort == "date" else meta.title.casefold()
         return (not p.intro, value)
 
-    out: list[Placed] = []
-    run: list[Placed] = []
-    for p in [*items, None]:
-        if p is None or (run and p.parts != run[0].parts):
-            out.extend(sorted(run, key=key))
-            run = []
-        if p is not None:
-            run.append(p)
+    slots: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for i, p in enumerate(items):
+        slots.setdefault(p.parts, []).append(i)
+    out = list(items)
+    for positions in slots.values():
+        for i, p in zip(positions, sorted((items[i] for i in positions), key=key), strict=True):
+            out[i] = p
     return out
 
 
