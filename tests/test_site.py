@@ -3,7 +3,6 @@ internal links, the project config, the Python API and print image sizes."""
 
 from __future__ import annotations
 
-import io
 import shutil
 import zipfile
 from pathlib import Path
@@ -340,33 +339,3 @@ def test_pdf_photos_jpeg_line_art_lossless(tmp_path: Path) -> None:
     photos = [w for f, w in filters if f == "/DCTDecode"]
     assert len(photos) == 3 and all(w <= round(170 / 25.4 * 200) + 1 for w in photos)
     assert ("/FlateDecode", 1800) in filters  # the screenshot: lossless, full size
-
-
-def test_folder_security(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.md").write_text("# Secret\n\nNever read.\n")
-    (outside / "secret.png").write_bytes((SITE / "public" / "img" / "diagram.png").read_bytes())
-    site = tmp_path / "site"
-    (site / "content" / "sub").mkdir(parents=True)
-    (site / "public").mkdir()
-    (site / "content" / "link.md").symlink_to(outside / "secret.md")
-    (site / "content" / "linked-folder").symlink_to(outside)
-    (site / "public" / "img.png").symlink_to(outside / "secret.png")
-    (site / "content" / "sub" / ".navigation.yml").symlink_to(outside / "secret.md")
-    (site / "content" / "sub" / "a.md").write_text(
-        "# A\n\n![Up and out](/../outside/secret.png)\n\n![Linked out](/img.png)\n\n"
-        "![Relative out](../../../outside/secret.png)\n"
-    )
-    result = a11ypress.build(site, formats="json", out=tmp_path / "out", title="S")
-    by_code = [(d.code, Path(d.file or "").name) for d in result.diagnostics]
-    assert ("outside-site", "link.md") in by_code
-    assert ("outside-site", "linked-folder") in by_code
-    assert ("outside-site", ".navigation.yml") in by_code
-    assert result.articles == 1
-    result = a11ypress.build(site, formats="epub", out=tmp_path / "out2", title="S")
-    with zipfile.ZipFile(result.outputs[0]) as z:
-        assert not [n for n in z.namelist() if n.endswith(".png")]
-        body = z.read("EPUB/text/ch002.xhtml").decode()  # ch001: the title page of part Sub
-    assert body.count("image-placeholder") == 3
-    assert "Never read" not in io.StringIO(body).read()

@@ -40,11 +40,11 @@ class Config:
         for key, value in self.values.items():
             try:
                 options = options.merged({key: value}, base=base)
+                _inside(options, key, base)
             except OptionsError as exc:
                 raise InputError(
                     Diagnostic(
-                        "config-"
-                        + ("unknown-key" if "unknown option" in str(exc) else "bad-value"),
+                        _code(str(exc)),
                         str(exc),
                         Severity.ERROR,
                         str(self.path),
@@ -52,6 +52,21 @@ class Config:
                     )
                 ) from exc
         return options
+
+
+#: Options naming files or folders that are read: they must lie inside the
+#: config file's folder (a site's config is part of the site).
+READ_PATHS = ("assets", "components", "lexicon", "style", "print_style")
+
+
+def _inside(options: BuildOptions, key: str, base: Path) -> None:
+    if key not in READ_PATHS:
+        return
+    value = getattr(options, key)
+    if value is not None and not Path(value).resolve().is_relative_to(base.resolve()):
+        raise OptionsError(
+            f"option {key!r} names {value}, outside the folder of the config file", key
+        )
 
 
 def find_config(paths: Sequence[Path]) -> Path | None:
@@ -122,3 +137,9 @@ def _line_of(path: Path, key: str, table: str | None) -> int | None:
         if current == table and key_re.match(line):
             return n
     return None
+
+
+def _code(message: str) -> str:
+    if "unknown option" in message:
+        return "config-unknown-key"
+    return "config-outside" if "outside the folder" in message else "config-bad-value"
