@@ -20,7 +20,7 @@ from a11ypress.model import Document
 from a11ypress.options import BuildOptions
 from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
-from a11ypress.transforms.links import LinkTargets, internal_links
+from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.resolve import slugify
 
 

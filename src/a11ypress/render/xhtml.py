@@ -18,7 +18,7 @@ from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
-from a11ypress.transforms.links import chapter_link
+from a11ypress.transforms.crosslinks import chapter_link
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
 
@@ -88,7 +88,7 @@ class RenderContext:
     artifacts instead of Figures without alt text."""
     chapter_href: Callable[[str, str | None], str | None] | None = None
     """Where a link to another article of the book lands: (source, heading id)
-    -> href (see :mod:`a11ypress.transforms.links`)."""
+    -> href (see :mod:`a11ypress.transforms.crosslinks`)."""
 
 
 class XhtmlRenderer:
