@@ -273,6 +273,17 @@ def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[
         parts = tuple((f.rel, f.title) for f in entry.folders)
         yield Placed(linked, parts, entry.is_index)
     state.result.internal_links = targets.internal
+    where = next((str(a.site.root) for a, _ in collected if a.site is not None), None)
+    state.report(
+        [
+            Diagnostic(
+                "internal-links",
+                f"{targets.internal} link(s) between articles became links inside the book",
+                Severity.INFO,
+                where,
+            )
+        ]
+    )
 
 
 def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
