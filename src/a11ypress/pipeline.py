@@ -278,7 +278,8 @@ def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[
         [
             Diagnostic(
                 "internal-links",
-                f"{targets.internal} link(s) between articles became links inside the book",
+                f"{len(collected)} articles; {targets.internal} link(s) between articles "
+                "became links inside the book",
                 Severity.INFO,
                 where,
             )
