@@ -154,6 +154,7 @@ def test_epub_parts_order_and_internal_links(built: tuple[Path, str]) -> None:
         "ch003.xhtml",
     ]
     assert links["ch006.xhtml"] == ["ch004.xhtml#c4-options", "ch008.xhtml"]
+    assert links["ch009.xhtml"] == ["ch003.xhtml"]
     for hrefs in links.values():  # every one lands on an element that exists
         for href in hrefs:
             name, _, frag = href.partition("#")
@@ -199,6 +200,7 @@ def test_pdf_bookmarks_toc_and_links(built: tuple[Path, str]) -> None:
         )
         assert got["options"].endswith("options")
         assert got["deep topics"].endswith("-article")
+        assert got["install page"].endswith("-article")  # one annotation, inside its Link
         if names:
             assert all(d in names for d, _ in internal)
 
@@ -276,7 +278,7 @@ def test_each_article_and_sort_date(tmp_path: Path) -> None:
     text = result.outputs[0].read_text()
     # Inside each folder by title, its index.md first: Configure before Install.
     assert text.index('"Before you begin"') < text.index('"Configure"') < text.index('"Install"')
-    assert result.internal_links == 11
+    assert result.internal_links == 12
 
 
 def test_api(tmp_path: Path) -> None:
@@ -284,7 +286,7 @@ def test_api(tmp_path: Path) -> None:
     assert result.ok and result.outputs == [tmp_path / "api-book.epub"], result.diagnostics
     assert any(d.code == "skipped" for d in result.diagnostics)
     # Without config=True the site's a11ypress.toml is not read: scratch-notes.md is in.
-    assert result.articles == 8 and result.internal_links == 11
+    assert result.articles == 8 and result.internal_links == 12
     with pytest.raises(a11ypress.options.OptionsError, match="unknown option 'colour'"):
         a11ypress.build([SITE], colour="red")
     loaded = a11ypress.load(SITE / "content" / "5.changelog.md")

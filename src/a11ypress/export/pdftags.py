@@ -11,7 +11,9 @@ What it leaves out, PDF/UA needs, so a few of its internal steps are wrapped
   gets its children other than ``Lbl`` wrapped in an ``LBody``, as PDF/UA
   requires (``LI`` may only hold ``Lbl`` and ``LBody``).
 * A link annotation's ``/Contents`` (its alternate description) is the link's
-  text, not the target's id or address.
+  text, not the target's id or address; a link gets one annotation per box of
+  its own (WeasyPrint also gives one to every inline box inside it, such as a
+  ``<code>``, which no ``Link`` structure element holds).
 * Running headers and page numbers (page margin boxes) are drawn as marked
   content that no structure element reaches; they become ``/Artifact``, so
   assistive technology skips them instead of meeting untagged text.
@@ -34,6 +36,7 @@ _CMAP_START = b"/CIDInit /ProcSet findresource begin"
 def repaired_tags() -> Iterator[None]:
     """While active, WeasyPrint's tagging is repaired as described above."""
     import pydyf
+    from weasyprint import document as weasy_document
     from weasyprint import pdf as weasy_pdf
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import tags
@@ -70,13 +73,25 @@ def repaired_tags() -> Iterator[None]:
             if orphans:
                 stream.stream[:] = _as_artifacts(stream.stream, orphans)
 
+    original_gather = weasy_document.gather_anchors
+
+    def gather(box: Any, anchors: Any, links: list[Any], *rest: Any) -> None:
+        start = len(links)
+        original_gather(box, anchors, links, *rest)
+        # One annotation per link box: the boxes inside a link (its <code>,
+        # <em> ...) inherit the link and would get annotations of their own,
+        # which no Link structure element holds.
+        links[start:] = [item for item in links[start:] if getattr(item[3], "link", None)]
+
     tags._build_box_tree = build
     weasy_pdf.add_tags = add
+    weasy_document.gather_anchors = gather
     try:
         yield
     finally:
         tags._build_box_tree = original_tree
         weasy_pdf.add_tags = original_add
+        weasy_document.gather_anchors = original_gather
 
 
 def fix_unicode_maps(document: Any, pdf: Any) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from a11ypress import model as m
 from a11ypress.transforms.resolve import slugify
+from a11ypress.transforms.walk import iter_nodes
 
 #: ``Metadata.extra`` key listing the articles left out of a digest (shown on
 #: its title page).
@@ -59,7 +60,9 @@ def _article(d: m.Document, i: int, used: set[str], intro: bool) -> m.Section:
     body = d.children
     if not d.title_in_body:
         heading_text = m.Text(text=d.metadata.title or "Untitled")
-        body = (m.Heading(level=1, children=(heading_text,), id="title"), *body)
+        taken = {n.id for n in iter_nodes(d) if isinstance(n, m.Heading) and n.id}
+        ident = _unique("title", taken) if "title" in taken else "title"
+        body = (m.Heading(level=1, children=(heading_text,), id=ident), *body)
     return m.Section(
         children=body,
         id=_unique(slugify(d.metadata.title)[:40] or f"article-{i}", used),
