@@ -18,9 +18,9 @@ from a11ypress.export import ExportOptions, formats, output_extension, output_pa
 from a11ypress.inputs import Article, assets_for, expand, settle
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
+from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
-from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.resolve import slugify
 
 
