@@ -30,7 +30,7 @@ from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify
 from a11ypress.transforms.text import plain_text
-from a11ypress.tts.options import AUDIO_FORMATS, AudioOptions
+from a11ypress.tts.options import AUDIO_FORMATS, AudioFormat, AudioOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 
@@ -292,7 +292,7 @@ def build(
     strict: bool,
     digest: str | None,
     sort: str,
-    audio_format: str,
+    audio_format: AudioFormat,
     voice: str | None,
     rate: int,
     read_code: bool,
