@@ -32,6 +32,7 @@ from a11ypress.options import BuildOptions, OptionsError, option_fields
 from a11ypress.pipeline import DependencyMissing, Events, build_result_summary, run
 from a11ypress.serialize import to_json
 from a11ypress.transforms.text import plain_text
+from a11ypress.transforms.walk import iter_nodes
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,10 +132,11 @@ def inspect(
 
 
 def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
-    """Nested heading tree: [{"level", "text", "id", "children"}]."""
+    """Nested heading tree: [{"level", "text", "id", "children"}], with the
+    headings inside components, callouts and lists too (in document order)."""
     root: list[dict[str, object]] = []
     stack: list[tuple[int, list[dict[str, object]]]] = [(0, root)]
-    for b in blocks:
+    for b in iter_nodes(blocks):
         if not isinstance(b, Heading):
             continue
         node: dict[str, object] = {

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from a11ypress.tts.options import AUDIO_FORMATS, AudioOptions
+from a11ypress.tts.options import AUDIO_FORMATS, AudioFormat, AudioOptions
 
 #: Kinds of values an option takes (how strings and TOML values are converted).
 KINDS = ("str", "int", "bool", "file", "dir", "list", "formats", "choice")
@@ -257,7 +257,7 @@ class BuildOptions:
     def audio(self) -> AudioOptions:
         """The audio exporter's options."""
         return AudioOptions(
-            format=self.audio_format,
+            format=cast(AudioFormat, self.audio_format),  # checked against the choices
             voice=self.voice,
             rate=self.rate,
             read_code=self.read_code,

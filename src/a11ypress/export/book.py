@@ -13,6 +13,7 @@ from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.render.dom import el
+from a11ypress.render.xhtml import HeadingEntry
 from a11ypress.transforms.digest import LEFT_OUT
 
 
@@ -38,7 +39,7 @@ class Chapter:
     """Its source file."""
     file_name: str = ""
     """Name inside the package."""
-    headings: list[tuple[int, str, str]] = field(default_factory=list)
+    headings: list[HeadingEntry] = field(default_factory=list)
     """(level, text, id) of its headings, for the nav."""
     parts: tuple[Part, ...] = ()
     """Enclosing parts, outermost first (the one it opens included)."""
@@ -101,7 +102,7 @@ class TocEntry:
     """True for a part."""
 
 
-def _heading_entries(ch: Chapter, heads: list[tuple[int, str, str]]) -> list[TocEntry]:
+def _heading_entries(ch: Chapter, heads: list[HeadingEntry]) -> list[TocEntry]:
     """Nested entries of headings (levels already without gaps)."""
     out: list[TocEntry] = []
     stack: list[tuple[int, list[TocEntry]]] = [(0, out)]

@@ -32,7 +32,7 @@ from a11ypress.export.book import (
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import RenderContext, render_article
+from a11ypress.render.xhtml import RenderOptions, render_article
 from a11ypress.serialize import to_json
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.walk import iter_nodes
@@ -86,20 +86,19 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
     for i, ch in enumerate(chapters, 1):
         ch.file_name = f"text/ch{i:03d}.xhtml"
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
-        ctx = RenderContext(
+        render = RenderOptions(
             images=ImageCollector(files, ch.source, options.assets, "../"),
-            sink=src_sink,
             lang=lang,
-            stylesheets=["../" + CSS_HREF],
+            stylesheets=("../" + CSS_HREF,),
             id_prefix=f"c{i}-" if digest else "",
             base_url=ch.doc.metadata.source_url,
             chapter_href=links,
         )
-        content = render_article(ch.doc, ctx)
+        content, found = render_article(ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
-        ch.headings = ctx.headings
-        total_missing += ctx.missing_alt
-        images_shown += len(ctx.images_seen)
+        ch.headings = list(found.headings)
+        total_missing += found.missing_alt
+        images_shown += len(found.images)
         item = epub.EpubItem(
             uid=f"ch{i:03d}",
             file_name=ch.file_name,

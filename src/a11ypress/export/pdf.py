@@ -37,7 +37,7 @@ from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.export.printimages import for_print
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import RenderContext, render_article_into
+from a11ypress.render.xhtml import RenderOptions, render_article_into
 from a11ypress.styles import stylesheet
 
 #: Paper sizes for ``--paper``.
@@ -72,9 +72,8 @@ def build_html(
     )
     for i, ch in enumerate(chapters, 1):
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
-        ctx = RenderContext(
+        render = RenderOptions(
             images=ImageCollector(files, ch.source, options.assets, sized=True),
-            sink=src_sink,
             lang=lang,
             id_prefix=f"c{i}-" if digest else "",
             epub=False,
@@ -82,9 +81,9 @@ def build_html(
             decorative_background=True,
             chapter_href=links,
         )
-        section = render_article_into(body, ch.doc, ctx)
+        section, found = render_article_into(body, ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
-        ch.headings = ctx.headings
+        ch.headings = list(found.headings)
         _nest_bookmarks(section, depth(ch), ch.parts[-1].title if ch.opens else None)
         if ch.opens and ch.source is None:
             section.set("class", section.get("class", "") + " part")

@@ -17,10 +17,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
-from a11ypress.transforms.walk import iter_nodes
-
-#: Scheme of a link to a chapter of the same book.
-SCHEME = "a11ypress-chapter:"
+from a11ypress.transforms.links import CHAPTER_SCHEME as SCHEME
+from a11ypress.transforms.walk import iter_nodes, map_nodes
 
 
 @dataclass(slots=True)
@@ -46,15 +44,6 @@ class LinkTargets:
 def _norm(route: str) -> str:
     r = "/" + route.strip("/").lower()
     return r
-
-
-def chapter_link(url: str) -> tuple[str, str | None] | None:
-    """(source, anchor) of a rewritten link, or None for any other URL."""
-    if not url.startswith(SCHEME):
-        return None
-    rest = url[len(SCHEME) :]
-    source, _, anchor = rest.partition("#")
-    return unquote(source), unquote(anchor) or None
 
 
 def _target(url: str, route: str, rel: str, targets: LinkTargets) -> tuple[str, str] | None:
@@ -106,35 +95,9 @@ def internal_links(
     return _map_links(doc, fix)
 
 
-#: Fields that hold child nodes.
-_CHILD_FIELDS = ("image", "title", "caption", "head", "body", "items", "cells", "children", "slots")
-
-
 def _map_links(doc: m.Document, fix: Callable[[Any], Any]) -> m.Document:
-    """Apply ``fix`` to every Link and LinkCard of the document (nodes without
-    links inside are kept as they are)."""
-
-    def go(value: Any) -> Any:
-        if isinstance(value, tuple):
-            new = tuple(go(v) for v in value)
-            return value if all(a is b for a, b in zip(new, value, strict=True)) else new
-        if not isinstance(value, m.Node):
-            return value
-        changes = {}
-        for name in _CHILD_FIELDS:
-            old = getattr(value, name, None)
-            if isinstance(old, tuple | m.Node):
-                new = go(old)
-                if new is not old:
-                    changes[name] = new
-        if changes:
-            value = replace(value, **changes)
-        return fix(value) if isinstance(value, m.Link | m.LinkCard) else value
-
-    children, notes = go(doc.children), go(doc.footnotes)
-    if children is doc.children and notes is doc.footnotes:
-        return doc
-    return replace(doc, children=children, footnotes=notes)
+    """Apply ``fix`` to every Link and LinkCard of the document (the shared walk)."""
+    return map_nodes(doc, lambda n: fix(n) if isinstance(n, m.Link | m.LinkCard) else n)
 
 
 def count_links(docs: Iterable[m.Document]) -> int:
