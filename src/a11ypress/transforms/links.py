@@ -4,8 +4,9 @@ A fragment (``#id``) points inside the article; a link to another article of
 the same book (rewritten by :mod:`a11ypress.transforms.crosslinks`) leads to
 that chapter; a target with a scheme is kept; a site-relative target
 (``/docs/x``, ``../y``) is made absolute against the article's published
-address, and stays unresolved (shown as text) when the article names none.  The XHTML renderer (EPUB and PDF) reads this policy;
-speech reads links as their text and never says an address.
+address, and stays unresolved (shown as text) when the article names none.
+The XHTML renderer (EPUB and PDF) reads this policy; speech reads links as
+their text and never says an address.
 """
 
 from __future__ import annotations
