@@ -341,3 +341,30 @@ def test_pdf_photos_jpeg_line_art_lossless(tmp_path: Path) -> None:
     photos = [w for f, w in filters if f == "/DCTDecode"]
     assert len(photos) == 3 and all(w <= round(170 / 25.4 * 200) + 1 for w in photos)
     assert ("/FlateDecode", 1800) in filters  # the screenshot: lossless, full size
+
+
+def test_links_with_the_sites_path_prefix(tmp_path: Path) -> None:
+    content = tmp_path / "docs"
+    content.mkdir()
+    (content / "1.a.md").write_text(
+        "# A\n\n[B](/docs/2.x/b#more), [C](/docs/2.x/c), [A](/docs/2.x/a)\n"
+    )
+    (content / "2.b.md").write_text("# B\n\n## More\n\nText.\n")
+    (content / "3.c.md").write_text("# C\n\n[elsewhere](/blog/post)\n")
+    result = a11ypress.build(content, formats="json", out=tmp_path / "out", title="P")
+    assert result.internal_links == 3
+    note = next(d for d in result.diagnostics if d.code == "base-path")
+    assert "/docs/2.x/" in note.message
+    result = a11ypress.build(
+        content,
+        formats="epub",
+        out=tmp_path / "o2",
+        title="P",
+        base_path="/docs/2.x",
+        site_url="https://x.org",
+    )
+    assert result.internal_links == 3
+    assert not any(d.code == "base-path" for d in result.diagnostics)
+    pages = _chapters(result.outputs[0])
+    assert pages["ch001.xhtml"].find(f".//{XHTML}a[@href='ch002.xhtml#c2-more']") is not None
+    assert pages["ch003.xhtml"].find(f".//{XHTML}a[@href='https://x.org/blog/post']") is not None

@@ -93,5 +93,21 @@ def settle(article: Article, doc: Document, options: BuildOptions) -> tuple[Docu
     if not meta.title:
         meta = replace(meta, title=article.entry.title)
     if options.site_url and not meta.source_url:
-        meta = replace(meta, source_url=options.site_url.rstrip("/") + article.entry.route)
+        prefix = "/" + (options.base_path or "").strip("/")
+        route = prefix.rstrip("/") + article.entry.route if prefix != "/" else article.entry.route
+        meta = replace(meta, source_url=options.site_url.rstrip("/") + route)
     return (replace(doc, metadata=meta) if meta is not doc.metadata else doc), None
+
+
+def routes_of(article: Article, options: BuildOptions) -> list[str]:
+    """Every Nuxt path that leads to the article: its own, and under ``base_path``."""
+    if article.entry is None or article.site is None:
+        return []
+    route = article.entry.route
+    out = [route]
+    prefixes = []
+    if options.base_path and options.base_path.strip("/"):
+        prefixes.append(options.base_path.strip("/"))
+    for prefix in prefixes:
+        out.append(f"/{prefix}{route}" if route != "/" else f"/{prefix}")
+    return out

@@ -148,6 +148,15 @@ class BuildOptions:
         group="Input",
     )
     """Base URL of the site (``https://example.org``)."""
+    base_path: str | None = option(
+        None,
+        "Folder input: the path the site serves its content under (/docs): links "
+        "to /docs/x land on the article x (default: guessed from the links).",
+        metavar="PATH",
+        group="Input",
+    )
+    """Path prefix of the site's pages (``/docs``); when None, the prefix the
+    articles' own links use is guessed (see :mod:`a11ypress.transforms.crosslinks`)."""
     assets: Path | None = option(
         None,
         "Folder that site-absolute image paths (/images/x.webp) resolve against "

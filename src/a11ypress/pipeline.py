@@ -15,7 +15,7 @@ from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.document import Loaded, load
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
-from a11ypress.inputs import Article, assets_for, expand, settle
+from a11ypress.inputs import Article, assets_for, expand, routes_of, settle
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
 from a11ypress.transforms.crosslinks import LinkTargets, internal_links
@@ -258,9 +258,18 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
 def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[Placed]:
     """The articles placed in their folders, their links to each other rewritten."""
     targets = LinkTargets()
+    where = next((str(a.site.root) for a, _ in collected if a.site is not None), None)
     for article, doc in collected:
         if article.entry is not None and doc.source:
-            targets.add(doc.source, article.entry.route, article.entry.rel, doc)
+            targets.add(doc.source, routes_of(article, state.options), article.entry.rel, doc)
+    if not state.options.base_path:
+        prefix = targets.guess_prefix(doc for _, doc in collected)
+        if prefix:
+            note = (
+                f"links to {prefix}/... are read as links to this site's pages "
+                "(the prefix its own links use; set base_path to choose another)"
+            )
+            state.report([Diagnostic("base-path", note, Severity.INFO, where)])
     for article, doc in collected:
         entry = article.entry
         if entry is None:
@@ -273,7 +282,6 @@ def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[
         parts = tuple((f.rel, f.title) for f in entry.folders)
         yield Placed(linked, parts, entry.is_index)
     state.result.internal_links = targets.internal
-    where = next((str(a.site.root) for a, _ in collected if a.site is not None), None)
     state.report(
         [
             Diagnostic(

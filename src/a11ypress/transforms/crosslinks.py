@@ -10,6 +10,7 @@ heading of the target falls back to the start of the article, with a note.
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,11 +35,44 @@ class LinkTargets:
     internal: int = 0
     """Links rewritten so far."""
 
-    def add(self, source: str, route: str, rel: str, doc: m.Document) -> None:
-        """Register one article."""
-        self.by_route[_norm(route)] = source
+    def add(self, source: str, routes: list[str], rel: str, doc: m.Document) -> None:
+        """Register one article under each of its Nuxt paths."""
+        for route in routes:
+            self.by_route.setdefault(_norm(route), source)
         self.by_file[rel] = source
         self.anchors[source] = {n.id for n in iter_nodes(doc) if isinstance(n, m.Heading) and n.id}
+
+
+    def guess_prefix(self, docs: Iterable[m.Document]) -> str | None:
+        """The path prefix the articles' own links put before the site's pages
+        (``/docs/4.x`` when ``/docs/4.x/guide/x`` names the article ``/guide/x``),
+        when at least three links agree on one; those links then land too."""
+        counts: Counter[str] = Counter()
+        for doc in docs:
+            for node in iter_nodes(doc):
+                if isinstance(node, m.Link | m.LinkCard):
+                    prefix = self._prefix_of(node.url)
+                    if prefix:
+                        counts[prefix] += 1
+        if not counts:
+            return None
+        prefix, n = counts.most_common(1)[0]
+        if n < 3:
+            return None
+        for route, source in list(self.by_route.items()):
+            self.by_route.setdefault(_norm(prefix + route), source)
+        return prefix
+
+    def _prefix_of(self, url: str) -> str | None:
+        path = unquote(urlsplit(url.strip()).path)
+        if not path.startswith("/") or path.startswith("//") or _norm(path) in self.by_route:
+            return None
+        parts = _norm(path).strip("/").split("/")
+        for k in range(1, min(3, len(parts)) + 1):
+            rest = "/" + "/".join(parts[k:])
+            if _norm(rest) in self.by_route:
+                return "/" + "/".join(parts[:k])
+        return None
 
 
 def _norm(route: str) -> str:
