@@ -3,6 +3,7 @@ internal links, the project config, the Python API and print image sizes."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import zipfile
 from pathlib import Path
@@ -368,3 +369,21 @@ def test_links_with_the_sites_path_prefix(tmp_path: Path) -> None:
     pages = _chapters(result.outputs[0])
     assert pages["ch001.xhtml"].find(f".//{XHTML}a[@href='ch002.xhtml#c2-more']") is not None
     assert pages["ch003.xhtml"].find(f".//{XHTML}a[@href='https://x.org/blog/post']") is not None
+
+
+def test_epub_keeps_images_unless_too_large() -> None:
+    from PIL import Image
+
+    from a11ypress.export.images import ImageFile
+    from a11ypress.export.printimages import READER_MAX_SIDE, for_reader
+
+    def jpeg(size: tuple[int, int]) -> ImageFile:
+        buf = io.BytesIO()
+        Image.new("RGB", size, "teal").save(buf, "JPEG")
+        return ImageFile(Path("x.jpg"), "image/jpeg", buf.getvalue())
+
+    small = jpeg((1200, 800))
+    assert for_reader(small) is small
+    big = for_reader(jpeg((6000, 3000)))
+    with Image.open(io.BytesIO(big.data)) as im:
+        assert im.size == (READER_MAX_SIDE, READER_MAX_SIDE // 2) and im.format == "JPEG"

@@ -30,6 +30,7 @@ from a11ypress.export.book import (
     toc_tree,
 )
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
+from a11ypress.export.printimages import for_reader
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderOptions, render_article
@@ -131,7 +132,7 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
             uid="img-" + f.split(".")[0],
             file_name="images/" + f,
             media_type=img.media_type,
-            content=img.data,
+            content=for_reader(img).data,
         )
         if cover_item is not None and cover_item == f:
             item.properties = ["cover-image"]

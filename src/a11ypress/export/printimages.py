@@ -1,4 +1,4 @@
-"""Images of a sensible size for print.
+"""Images of a sensible size for print (and for reading systems).
 
 WeasyPrint stores every raster image losslessly at its full size (WebP and PNG
 photos become large Flate streams).  Before layout, each photo is scaled to
@@ -6,6 +6,10 @@ photos become large Flate streams).  Before layout, each photo is scaled to
 column of ``styles/print.css``: at most 170 mm wide and 180 mm high, and CSS's
 96 px per inch for a small image) and stored as JPEG.  Line art, screenshots
 and images with transparency stay lossless, as they came.
+
+The EPUB keeps its images as they came, except one whose longer side exceeds
+:data:`READER_MAX_SIDE` pixels (more than reading systems show well): it is
+scaled down in its own format.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from a11ypress.export.images import ImageFile
 #: Largest printed size (inches) of an image on each paper: the text column
 #: (page width minus 2 x 20 mm margins) and ``img { max-height: 180mm }``.
 PRINT_BOX_IN = {"a4": (170 / 25.4, 180 / 25.4), "letter": (8.5 - 40 / 25.4, 180 / 25.4)}
+#: Longest side, in pixels, of an image in an EPUB.
+READER_MAX_SIDE = 4096
 #: JPEG quality of re-encoded photos.
 JPEG_QUALITY = 85
 #: More distinct colours than this in a 128 x 128 copy make an image a photo.
@@ -85,3 +91,26 @@ def for_print(img: ImageFile, paper: str, dpi: int) -> ImageFile:
     if img.media_type == "image/jpeg" and (len(data) >= len(img.data) or target[0] >= im.size[0]):
         return img  # already a JPEG of the right size
     return replace(img, media_type="image/jpeg", data=data)
+
+
+def for_reader(img: ImageFile) -> ImageFile:
+    """``img`` for an EPUB: unchanged unless its longer side exceeds
+    :data:`READER_MAX_SIDE`, then scaled down in the same format."""
+    if img.media_type not in ("image/jpeg", "image/png", "image/webp"):
+        return img
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(img.data)) as im:
+            if max(im.size) <= READER_MAX_SIDE or getattr(im, "n_frames", 1) > 1:
+                return img
+            fmt = im.format or "PNG"
+            im.load()
+            small = im.copy()
+            small.thumbnail((READER_MAX_SIDE, READER_MAX_SIDE), Image.Resampling.LANCZOS)
+            buf = io.BytesIO()
+            extra = {"quality": 90} if fmt in ("JPEG", "WEBP") else {"optimize": True}
+            small.save(buf, format=fmt, **extra)
+    except Exception:  # a broken file: left for the reading system to report
+        return img
+    return replace(img, data=buf.getvalue())
