@@ -235,6 +235,9 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
     if not collected:
         return
     placed = list(_placed(state, collected))
+    first, count = collected[0][0], len(collected)
+    sources = tuple(a.path for a, _ in collected)
+    del collected  # the book keeps what it needs (the linked articles)
     left_out = [
         a.entry.rel if a.entry else str(a.path)
         for a in articles
@@ -247,10 +250,10 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
         authors=state.options.authors,
         left_out=left_out,
     )
-    first = collected[0][0]
-    options = state.export_options(tuple(a.path for a, _ in collected), first)
+    del placed
+    options = state.export_options(sources, first)
     if state.export(book, slugify(title), options):
-        state.result.articles += len(collected)
+        state.result.articles += count
     else:
         state.result.failed.append(f"digest {title!r}")
 
