@@ -64,11 +64,14 @@ class LinkTargets:
         return prefix
 
     def _prefix_of(self, url: str) -> str | None:
-        path = unquote(urlsplit(url.strip()).path)
-        if not path.startswith("/") or path.startswith("//") or _norm(path) in self.by_route:
+        u = url.strip()
+        if not u.startswith("/") or u.startswith("//"):
+            return None  # only site-absolute paths: no scheme, no host
+        path = unquote(urlsplit(u).path)
+        if _norm(path) in self.by_route:
             return None
         parts = _norm(path).strip("/").split("/")
-        for k in range(1, min(3, len(parts)) + 1):
+        for k in range(1, min(3, len(parts) - 1) + 1):  # a page must remain
             rest = "/" + "/".join(parts[k:])
             if _norm(rest) in self.by_route:
                 return "/" + "/".join(parts[:k])
