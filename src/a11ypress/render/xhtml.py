@@ -282,6 +282,12 @@ class XhtmlRenderer:
         return t
 
     def _cell(self, tr: etree._Element, cell: m.TableCell, tag: str, scope: str) -> None:
+        empty = all(isinstance(k, m.Text) and not k.text.strip() for k in cell.children)
+        if tag == "th" and empty and self.options.epub:
+            # An empty header (a table's corner) heads nothing: a plain cell in
+            # the EPUB (axe: empty-table-header). The tagged PDF keeps a TH, so
+            # that the cells below still have their headers.
+            tag = "td"
         attrs = {"scope": scope} if tag == "th" else {}
         if cell.align:
             attrs["class"] = f"align-{cell.align}"
