@@ -45,6 +45,16 @@ PRIVATE: tuple[Private, ...] = (
     Private("weasyprint.formatting_structure.boxes", "Box.element_tag", on_instance=True),
     Private("weasyprint.formatting_structure.boxes", "Box.element", on_instance=True),
 )
+#: Public names relied on in a way WeasyPrint's documentation does not show
+#: (subclassing its URL fetcher), checked by the canary test all the same.
+PUBLIC: tuple[Private, ...] = (
+    Private("weasyprint.urls", "URLFetcher.fetch", ("self", "url", "headers")),
+    Private(
+        "weasyprint.urls",
+        "URLFetcherResponse.__init__",
+        ("self", "url", "body", "headers", "status", "kwargs"),
+    ),
+)
 #: Log message texts relied on: (module whose source holds it, text).
 MESSAGES: tuple[tuple[str, str], ...] = (
     ("weasyprint.draw.text", NOTDEF_MESSAGE),
