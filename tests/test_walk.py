@@ -3,11 +3,14 @@ gives back the very same objects."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import replace
+from typing import get_args
 
 from a11ypress import model as m
 from a11ypress.document import parse_text
-from a11ypress.transforms.walk import iter_nodes, map_nodes
+from a11ypress.transforms.walk import LEAVES, iter_nodes, map_nodes
 
 SOURCE = """# Title
 
@@ -72,3 +75,18 @@ def test_map_nodes_changes_nodes_deep_inside() -> None:
     out = map_nodes(doc, shout)
     assert all(t == t.upper() for t in _texts(out))
     assert "IN A SLOT" in _texts(out) and "THE NOTE'S TEXT." in _texts(out)
+
+
+
+def test_leaves_are_exactly_the_node_types_without_child_fields() -> None:
+    names = {t.__name__ for t in get_args(m.AnyNode)} | {"Inline", "Block", "Part"}
+
+    def holds_nodes(kind: type) -> bool:
+        return any(
+            set(re.findall(r"\w+", str(f.type))) & names
+            for f in dataclasses.fields(kind)
+            if f.name not in ("pos", "metadata")
+        )
+
+    for kind in get_args(m.AnyNode):
+        assert (kind in LEAVES) == (not holds_nodes(kind)), kind.__name__

@@ -470,7 +470,7 @@ def assign_heading_ids(doc: m.Document, used: set[str] | None = None) -> m.Docum
             return node
         return replace(node, id=unique_id(node.id or slugify(plain_text(node)), taken))
 
-    return map_nodes(doc, give_id)
+    return map_nodes(doc, give_id, inlines=False)
 
 
 def unique_id(base: str, used: set[str]) -> str:
