@@ -42,7 +42,6 @@ class LinkTargets:
         self.by_file[rel] = source
         self.anchors[source] = {n.id for n in iter_nodes(doc) if isinstance(n, m.Heading) and n.id}
 
-
     def guess_prefix(self, docs: Iterable[m.Document]) -> str | None:
         """The path prefix the articles' own links put before the site's pages
         (``/docs/4.x`` when ``/docs/4.x/guide/x`` names the article ``/guide/x``),
