@@ -60,7 +60,5 @@ def test_build_reports_each_warning_once_with_file_line_and_hint(tmp_path: Path)
     )
     assert res.exit_code == 3, res.stderr
     lines = [ln for ln in res.stderr.splitlines() if "[alt-file-name]" in ln]
-    assert [ln.split(": warning")[0] for ln in lines] == [
-        f"{src}:{n}" for n in (6, 8, 10, 12, 14)
-    ]
+    assert [ln.split(": warning")[0] for ln in lines] == [f"{src}:{n}" for n in (6, 8, 10, 12, 14)]
     assert all(HINTS["alt-file-name"] in ln for ln in lines)

@@ -26,6 +26,7 @@ from a11ypress.export import ExportOptions, formats, output_extension, output_pa
 from a11ypress.export.pdf import PAPERS
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
 from a11ypress.model import Block, Document, Heading
+from a11ypress.report.manifest import book_entry, write_manifest
 from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify
@@ -42,9 +43,12 @@ class Reporter:
         self.quiet = quiet
         self.errors = 0
         self.warnings = 0
+        self.log: list[Diagnostic] = []
+        """Every diagnostic reported, in order (for the build manifest)."""
 
     def report(self, diags: Sequence[Diagnostic]) -> None:
         """Print diagnostics (info only when not quiet)."""
+        self.log.extend(diags)
         for d in diags:
             if d.severity is Severity.ERROR:
                 self.errors += 1
@@ -278,6 +282,12 @@ def _unique_name(stem: str, used: set[str]) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Audio: cache of synthesised sentences (default: $XDG_CACHE_HOME/a11ypress).",
 )
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also write DIR/report.html and DIR/report.json (runs the judges).",
+)
 @_components_opt
 @_lang_opt
 @_quiet_opt
@@ -302,6 +312,7 @@ def build(
     components: Path | None,
     lang: str,
     quiet: bool,
+    with_report: bool = False,
 ) -> None:
     """Convert FILES into accessible outputs in the output folder.
 
@@ -332,6 +343,7 @@ def build(
     used: set[str] = set()
     inputs = {f.resolve() for f in files}
     collected: list[tuple[Path, Document]] = []
+    books: list[dict[str, object]] = []  # the build manifest's entries
     if "audio" in names and digest is None and len(files) > 1:
         _prefetch_audio(files, vocab, lang, ExportOptions(assets=assets, audio=audio))
     with click.progressbar(
@@ -341,6 +353,7 @@ def build(
         item_show_func=lambda p: str(p) if p else None,
     ) as bar:
         for path in bar:
+            mark = len(rep.log)
             loaded = _load(path, vocab, lang, rep)
             if loaded is None:
                 failures.append(str(path))
@@ -356,8 +369,14 @@ def build(
                     audio=audio,
                 )
                 stem = _unique_name(path.stem, used)
-                if _export(loaded.document, stem, names, out_dir, options, inputs, rep):
+                written: list[Path] = []
+                if _export(loaded.document, stem, names, out_dir, options, inputs, rep, written):
                     failures.append(str(path))
+                books.append(
+                    book_entry(
+                        stem, loaded.document, [path], written, rep.log[mark:], assets, False
+                    )
+                )
     if digest is not None and collected:
         book = make_digest(
             [d for _, d in collected], digest, sort=None if sort == "input" else sort
@@ -370,8 +389,16 @@ def build(
             print_style=print_style,
             audio=audio,
         )
-        if _export(book, slugify(digest), names, out_dir, options, inputs, rep):
+        mark, written = len(rep.log), []
+        if _export(book, slugify(digest), names, out_dir, options, inputs, rep, written):
             failures.append(f"digest {digest!r}")
+        sources = [p for p, _ in collected]
+        diags = [d for d in rep.log[:mark] if d.file in {str(p) for p in sources}] + rep.log[mark:]
+        books.append(book_entry(slugify(digest), book, sources, written, diags, assets, True))
+    if books and out_dir.is_dir():
+        write_manifest(out_dir, books)
+    if with_report:
+        _write_report(out_dir, out_dir / "report.html", judges=True, ace=True, quiet=quiet)
     if failures:
         click.echo(
             f"a11ypress: {len(failures)} failed (of {len(files)} input(s)): " + ", ".join(failures),
@@ -410,8 +437,10 @@ def _export(
     options: ExportOptions,
     inputs: set[Path],
     rep: Reporter,
+    written: list[Path] | None = None,
 ) -> int:
-    """Run each chosen exporter on one document; returns the number of failures."""
+    """Run each chosen exporter on one document; returns the number of failures
+    (the files written are added to ``written``)."""
     failed = 0
     table = formats()
     for name in names:
@@ -447,6 +476,8 @@ def _export(
                 failed += 1
             else:
                 click.echo(str(target))
+                if written is not None:
+                    written += output_paths(name, target)
         rep.report(sink.items)
     return failed
 
@@ -488,6 +519,52 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
         click.echo(f"{v.path}\t{v.judge}\t{status}")
         bad += not v.ok
     sys.exit(EXIT_FAILED if bad else EXIT_OK)
+
+
+def _write_report(out_dir: Path, target: Path, *, judges: bool, ace: bool, quiet: bool) -> None:
+    """Write the accessibility report of ``out_dir`` (HTML at ``target``, JSON beside it)."""
+    from a11ypress.report import write_report
+
+    if not quiet:
+        click.echo(
+            "Writing the accessibility report" + (" (running the judges)" if judges else ""),
+            err=True,
+        )
+    page, twin, data = write_report(out_dir, target, judges=judges, ace=ace)
+    for note in data["notes"]:
+        click.echo(f"note: {note}", err=True)
+    click.echo(str(page))
+    click.echo(str(twin))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML page to write (default: OUT_DIR/report.html); the JSON goes beside it.",
+)
+@click.option("--no-judges", is_flag=True, help="Do not run EPUBCheck, Ace or the PDF/UA checker.")
+@click.option("--no-ace", is_flag=True, help="Run EPUBCheck and the PDF/UA checker, not Ace.")
+@_quiet_opt
+def report(out_dir: Path, target: Path | None, no_judges: bool, no_ace: bool, quiet: bool) -> None:
+    """Write an accessibility report of the build in OUT_DIR: one offline HTML page.
+
+    It shows each book in every format with the judges' verdicts and the
+    conformance claims, the findings linked to their source lines, heading
+    outlines, reading and listening time, every image with its alt text and
+    where it appears, the audio chapters with a player, and the links left
+    unresolved.  report.json beside it holds the same data.
+    """
+    _write_report(
+        out_dir,
+        target or out_dir / "report.html",
+        judges=not no_judges,
+        ace=not no_ace,
+        quiet=quiet,
+    )
 
 
 @main.command()
