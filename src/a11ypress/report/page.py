@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from a11ypress.render.xhtml import NO_DESCRIPTION
 from a11ypress.report.thumbs import thumbnail
 
 Elem = etree._Element
@@ -176,6 +177,7 @@ class Page:
         if not file:
             parent.text = (parent.text or "") + "—"
             return
+        file = short_name(file)
         if path and Path(path).is_file():
             a = E(parent, "a", {"href": self.href(path)}, file)
             _tail(a, f":{line}" if line else "")
@@ -387,7 +389,9 @@ class Page:
             else:
                 alt_cell.text = img["alt"]
                 if not img["alt_given"]:
-                    E(alt_cell, "span", {"class": "muted"}, " (no alt given: borrowed)")
+                    borrowed = img["alt"] != NO_DESCRIPTION
+                    note = " (no alt given: borrowed)" if borrowed else " (no alt given)"
+                    E(alt_cell, "span", {"class": "muted"}, note)
             E(tr, "td", None, img["caption"] or "—")
             w = img["where"]
             E(tr, "td", None, w["epub"] or "—")
@@ -541,6 +545,13 @@ class Page:
 
 
 JUDGE_NAMES = {"epubcheck": "EPUBCheck", "ace": "Ace by DAISY", "pdfua": "PDF/UA-1 checker"}
+
+
+def short_name(file: str) -> str:
+    """A source file as the page shows it: as given when relative, else its
+    folder and name."""
+    p = Path(file)
+    return file if not p.is_absolute() else str(Path(p.parent.name) / p.name)
 
 
 def _not_shown(img: dict[str, Any]) -> str:
