@@ -225,3 +225,20 @@ def test_axe_finds_nothing_and_the_page_works_by_keyboard(
         assert seek["error"] is None and abs(seek["current"] - seek["start"]) < 5, seek
         assert len(r["shots"]) >= 4 and all(Path(s).stat().st_size > 1000 for s in r["shots"])
     print("screenshots:", shots)
+
+
+def test_report_never_overwrites_an_input(tmp_path: Path) -> None:
+    src = tmp_path / "post.md"
+    src.write_text("# Post\n\nText.\n")
+    _run(["build", str(src), "--to", "json", "-o", str(tmp_path), "-q"])
+    before = src.read_bytes()
+    res = CliRunner().invoke(main, ["report", str(tmp_path), "-o", str(src), "--no-judges"])
+    assert res.exit_code == 2 and "would-overwrite-input" in res.stderr
+    assert src.read_bytes() == before
+
+
+def test_report_of_a_folder_without_a_manifest_says_so(tmp_path: Path) -> None:
+    _run(["report", str(tmp_path), "--no-judges", "-q"])
+    data = _data(tmp_path)
+    assert data["books"] == [] and "No build manifest" in data["notes"][0]
+    assert len(_page(tmp_path).findall(".//h1")) == 1

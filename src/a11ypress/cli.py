@@ -26,7 +26,7 @@ from a11ypress.export import ExportOptions, formats, output_extension, output_pa
 from a11ypress.export.pdf import PAPERS
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
 from a11ypress.model import Block, Document, Heading
-from a11ypress.report.manifest import book_entry, write_manifest
+from a11ypress.report.manifest import MANIFEST_NAME, book_entry, write_manifest
 from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify
@@ -396,7 +396,16 @@ def build(
         diags = [d for d in rep.log[:mark] if d.file in {str(p) for p in sources}] + rep.log[mark:]
         books.append(book_entry(slugify(digest), book, sources, written, diags, assets, True))
     if books and out_dir.is_dir():
-        write_manifest(out_dir, books)
+        if (out_dir / MANIFEST_NAME).resolve() in inputs:
+            rep.report(
+                [
+                    Diagnostic(
+                        "would-overwrite-input", f"not writing {MANIFEST_NAME}: it is an input"
+                    )
+                ]
+            )
+        else:
+            write_manifest(out_dir, books)
     if with_report:
         _write_report(out_dir, out_dir / "report.html", judges=True, ace=True, quiet=quiet)
     if failures:
@@ -530,7 +539,11 @@ def _write_report(out_dir: Path, target: Path, *, judges: bool, ace: bool, quiet
             "Writing the accessibility report" + (" (running the judges)" if judges else ""),
             err=True,
         )
-    page, twin, data = write_report(out_dir, target, judges=judges, ace=ace)
+    try:
+        page, twin, data = write_report(out_dir, target, judges=judges, ace=ace)
+    except InputError as exc:
+        click.echo(exc.diagnostic.format(), err=True)
+        sys.exit(EXIT_USAGE)
     for note in data["notes"]:
         click.echo(f"note: {note}", err=True)
     click.echo(str(page))

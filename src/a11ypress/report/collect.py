@@ -211,7 +211,12 @@ def _book(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
             else None,
         }
     findings = []
+    seen: set[tuple[Any, ...]] = set()
     for d in entry["diagnostics"]:
+        same = (d["code"], d["message"], d["file"], d["line"])
+        if same in seen:  # the same problem reported by two exporters
+            continue
+        seen.add(same)
         path = sources.get(d["file"]) or d["file"]
         findings.append(
             {

@@ -555,7 +555,9 @@ def short_name(file: str) -> str:
 
 
 def _not_shown(img: dict[str, Any]) -> str:
-    return "artifact (decorative)" if img["decorative"] else "—"
+    if img["decorative"]:
+        return "artifact (decorative)"
+    return "placeholder text" if img["unavailable"] else "—"
 
 
 def _not_spoken(img: dict[str, Any]) -> str:
