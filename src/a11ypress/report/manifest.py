@@ -163,13 +163,21 @@ def book_entry(
             {
                 "code": d.code,
                 "severity": d.severity.value,
-                "message": d.message,
-                "file": d.file,
+                "message": d.message.replace(str(outputs[0].parent) + "/", "")
+                if outputs
+                else d.message,
+                "file": _output_name(d.file, outputs),
                 "line": d.line,
             }
             for d in diagnostics
         ],
     }
+
+
+def _output_name(file: str | None, outputs: Sequence[Path]) -> str | None:
+    """A diagnostic's file: an output's bare name (so the manifest does not
+    depend on where the folder is), else as reported."""
+    return next((p.name for p in outputs if file == str(p)), file)
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
