@@ -4,8 +4,9 @@ One build of the samples (every format, each article and their digest) is
 shared by these tests; its report is written without the judges (they judge
 the same books in test_epub.py and test_pdf.py).  A deliberately bad article
 is built with `build --report`, which runs the judges.  axe-core, in Debian's
-Chromium, must find no violation on either page at 1280 px, 400 px and 200 %
-zoom; screenshots are kept in A11YPRESS_SHOTS (or pytest's temporary folder).
+Chromium, must find no violation on either page at 1280 px and 400 px, and the
+page must reflow at 400 px and at 200 % zoom; screenshots are kept in
+A11YPRESS_SHOTS (or pytest's temporary folder) to be looked at.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ from a11ypress.report.pdfread import PdfFacts
 READING_WPM = 238
 CONFORMS_TO = "dcterms:conformsTo"
 _FORMATS = {".epub": "epub", ".pdf": "pdf", ".mp3": "audio", ".m4b": "audio", ".wav": "audio"}
-JUDGES = {"epubcheck": "EPUBCheck", "ace": "Ace by DAISY", "pdfua": "PDF/UA-1 (page-validation)"}
+#: Info lines that report on the build itself, not on the book.
+NOT_FINDINGS = frozenset({"audio-built"})
 
 
 def _files(out_dir: Path, entry: dict[str, Any]) -> dict[str, str]:
@@ -214,7 +215,7 @@ def _book(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
     seen: set[tuple[Any, ...]] = set()
     for d in entry["diagnostics"]:
         same = (d["code"], d["message"], d["file"], d["line"])
-        if same in seen:  # the same problem reported by two exporters
+        if same in seen or d["code"] in NOT_FINDINGS:  # seen: reported by two exporters
             continue
         seen.add(same)
         path = sources.get(d["file"]) or d["file"]
