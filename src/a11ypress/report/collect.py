@@ -10,7 +10,6 @@ from typing import Any
 
 from a11ypress import __version__
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
-from a11ypress.render.xhtml import NO_DESCRIPTION
 from a11ypress.report.manifest import MANIFEST_NAME, read_manifest
 from a11ypress.report.outputs import (
     EpubFacts,
@@ -20,6 +19,7 @@ from a11ypress.report.outputs import (
     read_timings,
 )
 from a11ypress.report.pdfread import PdfFacts
+from a11ypress.transforms.alt import NO_DESCRIPTION
 
 #: Words read per minute, silently (adult average for non-fiction).
 READING_WPM = 238
@@ -61,7 +61,7 @@ def _place_images(
         chapter = epub.chapters[a_i] if epub and a_i < len(epub.chapters) else None
         shown = list(chapter.images) if chapter else []
         for img in art["images"]:
-            alt = img["alt"] if img["alt_given"] or img["alt"] else NO_DESCRIPTION
+            alt = img["alt"] or ("" if img["decorative"] else NO_DESCRIPTION)
             where: dict[str, Any] = {"epub": None, "pdf_page": None, "audio_ms": None}
             if chapter is not None:
                 for k, s in enumerate(shown):

@@ -11,7 +11,6 @@ report (:mod:`a11ypress.report`) reads it with what it finds in the outputs.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,15 @@ from a11ypress import model as m
 from a11ypress.diagnostics import Diagnostic
 from a11ypress.export.images import find_image
 from a11ypress.fsutil import atomic_write
+from a11ypress.transforms.alt import shown_alt
 from a11ypress.transforms.altlint import image_uses, lint_alt_text
+from a11ypress.transforms.links import link_target
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
 
 MANIFEST_NAME = "a11ypress-build.json"
 #: Version of the manifest's shape.
 MANIFEST_VERSION = 1
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 def _articles(doc: m.Document) -> list[m.Document]:
@@ -80,12 +80,11 @@ def _links(doc: m.Document, ids: set[str]) -> Iterator[dict[str, Any]]:
             url, text = n.url.strip(), plain_text(n.title) or n.url
         else:
             continue
-        if url.startswith("#"):
-            kind, why = ("internal", "") if url[1:] in ids else ("unresolved", "no such id")
-        elif _SCHEME.match(url) or url.startswith("//"):
-            kind, why = "external", ""
-        elif base:
-            kind, why = "external", f"resolved against {base}"
+        target = link_target(url, base)  # the policy every output follows
+        if target.kind == "fragment":
+            kind, why = ("internal", "") if target.href in ids else ("unresolved", "no such id")
+        elif target.kind == "absolute":
+            kind, why = "external", "" if target.href == url else f"resolved against {base}"
         else:
             kind, why = "unresolved", "relative to a site the article does not name"
         yield {"url": url, "text": text, "line": line, "kind": kind, "note": why}
@@ -95,17 +94,11 @@ def _images(doc: m.Document, source: Path | None, assets: Path | None) -> list[d
     lint: dict[tuple[str, int | None], list[dict[str, str]]] = {}
     for f in lint_alt_text(doc):
         lint.setdefault((f.src, f.line), []).append({"rule": f.rule, "hint": f.hint})
-    known = {doc.metadata.cover.src: doc.metadata.cover.alt} if doc.metadata.cover else {}
-    for u in image_uses(doc):
-        if u.image.alt:
-            known.setdefault(u.image.src, u.image.alt)
     out = []
     for u in image_uses(doc):
         img = u.image
         found = find_image(img.src, source, assets)
-        alt = img.alt
-        if img.alt_missing:
-            alt = known.get(img.src) or u.caption
+        alt = shown_alt(img) or ""  # what every output says
         out.append(
             {
                 "src": img.src,

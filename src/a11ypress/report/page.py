@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from a11ypress.render.xhtml import NO_DESCRIPTION
 from a11ypress.report.thumbs import thumbnail
+from a11ypress.transforms.alt import NO_DESCRIPTION
 
 Elem = etree._Element
 SEVERITY_ORDER = {"fatal": 0, "error": 1, "critical": 1, "serious": 2, "failed": 1, "warning": 3}

@@ -5,8 +5,8 @@ edition are judged once and agree.  Each finding is a warning (``--strict``
 fails the build) with the source line and a short hint.  The rules:
 
 ``missing-alt``
-    no alt at all, and none to borrow (the same image's alt elsewhere, or its
-    caption);
+    no alt at all, and none to borrow (:mod:`a11ypress.transforms.alt`: the
+    same image's alt elsewhere, or its caption);
 ``alt-empty-informative``
     ``alt=""`` (decorative) on an image that has a caption or is a link;
 ``alt-file-name``
@@ -31,7 +31,9 @@ from urllib.parse import unquote, urlsplit
 
 from a11ypress import model as m
 from a11ypress.diagnostics import Diagnostic, Severity
+from a11ypress.transforms.alt import lacks_alt
 from a11ypress.transforms.text import plain_text
+from a11ypress.transforms.walk import children
 
 #: Longest alt text that needs no long description, in characters.
 MAX_ALT = 250
@@ -100,33 +102,25 @@ class AltFinding:
 def image_uses(doc: m.Document) -> Iterator[ImageUse]:
     """Every image of the body and the footnotes, in reading order, with its
     caption and whether it alone makes a link (the cover is not included)."""
-    yield from _walk(doc.children, None, False, None)
-    yield from _walk(doc.footnotes, None, False, None)
+    for node in (*doc.children, *doc.footnotes):
+        yield from _walk(node, "", False, None)
 
 
-def _walk(node: object, caption: str | None, linked: bool, line: int | None) -> Iterator[ImageUse]:
-    if isinstance(node, tuple | list):
-        for k in node:
-            yield from _walk(k, caption, linked, line)
-        return
-    if not isinstance(node, m.Node):
-        return
+def _walk(node: m.AnyNode, caption: str, linked: bool, line: int | None) -> Iterator[ImageUse]:
     here = node.pos.line if node.pos else line
     if isinstance(node, m.Image):
-        yield ImageUse(node, caption or "", linked, here)
+        yield ImageUse(node, caption, linked, here)
         return
     if isinstance(node, m.Figure):
         cap = plain_text(node.caption) if node.caption else ""
         yield from _walk(node.image, cap, linked, here)
-        yield from _walk(node.caption, None, linked, here)
+        for inline in node.caption:
+            yield from _walk(inline, "", linked, here)
         return
-    inside = linked
     if isinstance(node, m.Link):  # a link whose only content is images
-        inside = not plain_text(node.children).strip()
-    for name in ("title", "caption", "head", "body", "items", "cells", "children", "slots"):
-        value = getattr(node, name, None)
-        if isinstance(value, tuple):
-            yield from _walk(value, None, inside, here)
+        linked = not plain_text(node.children).strip()
+    for child in children(node):
+        yield from _walk(child, "", linked, here)
 
 
 def _norm(text: str) -> str:
@@ -148,23 +142,15 @@ def looks_like_file(alt: str, src: str) -> bool:
 def lint_alt_text(doc: m.Document) -> list[AltFinding]:
     """Every alt-text problem of the article, in reading order."""
     out: list[AltFinding] = []
-    known: dict[str, str] = {}
-    cover = doc.metadata.cover
-    if cover is not None and cover.alt:
-        known[cover.src] = cover.alt
-    uses = list(image_uses(doc))
-    for u in uses:
-        if u.image.alt:
-            known.setdefault(u.image.src, u.image.alt)
     seen: dict[str, str] = {}  # normalised alt -> first src that used it
-    for u in uses:
+    for u in image_uses(doc):
         img, src, alt = u.image, u.image.src, u.image.alt.strip()
 
         def add(rule: str, message: str, u: ImageUse = u) -> None:
             out.append(AltFinding(rule, message, u.image.src, u.line))
 
-        if img.alt_missing:
-            if not known.get(src) and not u.caption:
+        if img.alt_missing:  # what it borrows was worked out by transforms/alt.py
+            if lacks_alt(img):
                 add("missing-alt", f"image {src!r} has no alt text")
             continue
         if img.decorative or not alt:
