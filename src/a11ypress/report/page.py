@@ -154,7 +154,7 @@ class Page:
             {"class": "scroll", "role": "region", "aria-labelledby": cap_id, "tabindex": "0"},
         )
         table = E(wrap, "table", {"class": "sortable", "id": self.new_id(name + "-table")})
-        E(table, "caption", {"id": cap_id}, caption)
+        E(E(table, "caption", {"id": cap_id}), "span", None, caption)
         tr = E(E(table, "thead"), "tr")
         for title, sortable in columns:
             th = E(tr, "th", {"scope": "col"})
