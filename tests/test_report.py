@@ -243,3 +243,32 @@ def test_report_of_a_folder_without_a_manifest_says_so(tmp_path: Path) -> None:
     data = _data(tmp_path)
     assert data["books"] == [] and "No build manifest" in data["notes"][0]
     assert len(_page(tmp_path).findall(".//h1")) == 1
+
+
+def _pikepdf_figures(pikepdf: Any, pdf: Any) -> list[tuple[str, int | None]]:
+    """(alt, page) of every Figure of the structure tree, as pikepdf reads it."""
+    pages = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
+    figures: list[tuple[str, int | None]] = []
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        e = stack.pop(0)
+        if e.get("/S") == "/Figure":
+            pg = e.get("/Pg")
+            figures.append((str(e.get("/Alt", "")), pages.get(pg.objgen) if pg else None))
+        kids = e.get("/K")
+        found = kids if isinstance(kids, pikepdf.Array) else [kids]
+        stack[:0] = [k for k in found if isinstance(k, pikepdf.Dictionary)]
+    return figures
+
+
+def test_pdf_reader_agrees_with_pikepdf(samples: Path, bad: Path) -> None:
+    """The report's small PDF reader finds the same pages and Figures as pikepdf."""
+    pikepdf = pytest.importorskip("pikepdf")
+    from a11ypress.report.pdfread import read_pdf
+
+    for pdf_path in [*sorted(samples.glob("*.pdf")), bad / "bad.pdf"]:
+        facts = read_pdf(pdf_path.read_bytes())
+        with pikepdf.open(pdf_path) as pdf:
+            assert facts.pages == len(pdf.pages), pdf_path.name
+            assert facts.figures == _pikepdf_figures(pikepdf, pdf), pdf_path.name
+        assert facts.pdfua, pdf_path.name
