@@ -399,13 +399,8 @@ def build(
         books.append(book_entry(slugify(digest), book, sources, written, diags, assets, True))
     if books and out_dir.is_dir():
         if (out_dir / MANIFEST_NAME).resolve() in inputs:
-            rep.report(
-                [
-                    Diagnostic(
-                        "would-overwrite-input", f"not writing {MANIFEST_NAME}: it is an input"
-                    )
-                ]
-            )
+            refused = f"not writing {MANIFEST_NAME}: it is an input"
+            rep.report([Diagnostic("would-overwrite-input", refused, Severity.ERROR)])
         else:
             write_manifest(out_dir, books)
     if with_report:
