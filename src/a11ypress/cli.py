@@ -396,7 +396,9 @@ def build(
             failures.append(f"digest {digest!r}")
         sources = [p for p, _ in collected]
         diags = [d for d in rep.log[:mark] if d.file in {str(p) for p in sources}] + rep.log[mark:]
-        books.append(book_entry(slugify(digest), book, sources, written, diags, assets, True))
+        books.append(
+            book_entry(slugify(digest), book, sources, written, diags, assets, True, out_dir)
+        )
     if books and out_dir.is_dir():
         if (out_dir / MANIFEST_NAME).resolve() in inputs:
             refused = f"not writing {MANIFEST_NAME}: it is an input"

@@ -125,6 +125,7 @@ def book_entry(
     diagnostics: Sequence[Diagnostic],
     assets: Path | None,
     digest: bool,
+    out_dir: Path | None = None,
 ) -> dict[str, Any]:
     """The manifest entry of one book: its articles (from the model), the
     files written and the diagnostics reported while building it."""
@@ -156,15 +157,23 @@ def book_entry(
             {
                 "code": d.code,
                 "severity": d.severity.value,
-                "message": d.message.replace(str(outputs[0].parent) + "/", "")
-                if outputs
-                else d.message,
-                "file": _output_name(d.file, outputs),
+                "message": _unplace(d.message, out_dir),
+                "file": _unplace(_output_name(d.file, outputs), out_dir),
                 "line": d.line,
             }
             for d in diagnostics
         ],
     }
+
+
+def _unplace(text: str | None, out_dir: Path | None) -> Any:
+    """``text`` without the output folder's path in it, so the manifest is the
+    same wherever the folder is."""
+    if text is None or out_dir is None:
+        return text
+    for prefix in {str(out_dir) + "/", str(out_dir.resolve()) + "/"}:
+        text = text.replace(prefix, "")
+    return text
 
 
 def _output_name(file: str | None, outputs: Sequence[Path]) -> str | None:
