@@ -26,6 +26,10 @@ ROLES = frozenset(
         "code-group",
         "link-card",
         "container",
+        "group",
+        "field",
+        "figure",
+        "video",
         "ignore",
     }
 )
@@ -50,7 +54,10 @@ class Role:
     url: str = "to"
     """Prop holding the link target (role ``link-card``)."""
     title: str = "title"
-    """Prop holding the title (roles ``link-card``, ``callout``)."""
+    """Prop holding the title (roles ``link-card``, ``callout``, ``group``, ``video``)."""
+    text: str | None = None
+    """Prop holding the visible text of an inline component that has no content
+    (``:kbd{value="Ctrl"}``)."""
 
 
 Vocabulary = dict[str, Role]

@@ -12,6 +12,11 @@ What it leaves out, PDF/UA needs, so a few of its internal steps are wrapped
   requires (``LI`` may only hold ``Lbl`` and ``LBody``).
 * A link annotation's ``/Contents`` (its alternate description) is the link's
   text, not the target's id or address.
+* Only the ``<a>`` itself gets a link annotation.  WeasyPrint also gives one to
+  every inline box inside it (inline code, an image, the printed address), each
+  tagged as that box (``Code``, ``Figure``, ``Span``), so the annotation is not
+  nested in a ``Link`` element as PDF/UA requires; the ``<a>``'s own
+  annotation already covers them.  Block boxes inside a link keep theirs.
 * Running headers and page numbers (page margin boxes) are drawn as marked
   content that no structure element reaches; they become ``/Artifact``, so
   assistive technology skips them instead of meeting untagged text.
@@ -40,6 +45,7 @@ def repaired_tags() -> Iterator[None]:
 
     original_tree = tags._build_box_tree
     original_add = weasy_pdf.add_tags
+    original_links = weasy_pdf.add_links
     margin_mcids: dict[int, set[int]] = {}
 
     def build(
@@ -70,13 +76,27 @@ def repaired_tags() -> Iterator[None]:
             if orphans:
                 stream.stream[:] = _as_artifacts(stream.stream, orphans)
 
+    def links(links_and_anchors: Any, *rest: Any) -> None:
+        found, anchors = links_and_anchors
+        own = [ln for ln in found if not _inside_link(ln[3], boxes)]
+        original_links((own, anchors), *rest)
+
     tags._build_box_tree = build
     weasy_pdf.add_tags = add
+    weasy_pdf.add_links = links
     try:
         yield
     finally:
         tags._build_box_tree = original_tree
         weasy_pdf.add_tags = original_add
+        weasy_pdf.add_links = original_links
+
+
+def _inside_link(box: Any, boxes: Any) -> bool:
+    """Whether ``box`` is an inline box that only inherits a link from the
+    ``<a>`` around it (WeasyPrint sets ``link`` on the ``<a>``'s own box)."""
+    inline = isinstance(box, boxes.InlineBox | boxes.InlineReplacedBox | boxes.InlineBlockBox)
+    return inline and getattr(box, "link", None) is None
 
 
 def fix_unicode_maps(document: Any, pdf: Any) -> None:

@@ -226,6 +226,8 @@ class XhtmlRenderer:
         return t
 
     def _cell(self, tr: etree._Element, cell: m.TableCell, tag: str, scope: str) -> None:
+        if tag == "th" and not plain_text(cell.children).strip():
+            tag = "td"  # an empty header names nothing (Ace: empty-table-header)
         attrs = {"scope": scope} if tag == "th" else {}
         if cell.align:
             attrs["class"] = f"align-{cell.align}"

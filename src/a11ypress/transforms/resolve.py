@@ -14,6 +14,7 @@ from a11ypress.mdc import RawDocument
 from a11ypress.mdc.props import bound_value
 from a11ypress.model import PropValue
 
+from . import prose
 from .metadata import resolve_metadata
 from .text import plain_text
 
@@ -179,8 +180,21 @@ class Resolver:
         if kind == "image":
             rest = self.data_blocks(props, c.pos, skip=(role.src, role.alt, role.caption))
             return [self._image_component(c, role, props, children), *rest]
+        to = prose.target(props) if kind != "link-card" else None
         if kind == "callout":
-            return [self._callout(c, role, props, children, slots)]
+            callout = self._callout(c, role, props, children, slots)
+            if to is not None:
+                assert isinstance(callout, m.Callout)
+                callout = replace(callout, children=prose.link_blocks(callout.children, to, c.pos))
+            return [callout]
+        if kind == "video":
+            named = props.get(role.title) or props.get("alt") or props.get("label")
+            src = prose.video_source(c, role.src) or to
+            return [prose.video_placeholder(str(named) if named else None, src, c.pos)]
+        if kind == "figure":
+            return self._figure(c, children)
+        if kind in ("group", "field"):
+            return [self._group(c, role, props, children, to)]
         if kind == "code-group":
             return [
                 m.CodeGroup(
@@ -213,16 +227,75 @@ class Resolver:
         # container
         data = self.data_blocks(props, c.pos)
         slots_out = tuple(replace(s, children=self.blocks(s.children)) for s in c.slots)
+        body = tuple(data) + children
+        if to is not None:
+            body = prose.link_blocks(body, to, c.pos)
         return [
             m.Component(
                 name=c.name,
                 props=c.props,
-                children=tuple(data) + children,
+                children=body,
                 slots=slots_out,
                 lang=c.lang,
                 pos=c.pos,
             )
         ]
+
+    def _group(
+        self,
+        c: m.Component,
+        role: Role,
+        props: dict[str, PropValue],
+        children: tuple[m.Block, ...],
+        url: str | None,
+    ) -> m.Block:
+        """A tab, accordion item, card or field: its title in bold (a link when
+        the component has a target), then its content."""
+        head: m.Block | None
+        if role.role == "field":
+            head = prose.field_label(props, c.pos)
+            skip: tuple[str, ...] = ("name", "type", "required")
+        else:
+            text = props.get(role.title) or props.get("label")
+            slots = {s.name: s for s in c.slots}
+            title: tuple[m.Inline, ...] = ()
+            if "title" in slots:
+                title = _inline_content(self.blocks(slots["title"].children))
+            elif isinstance(text, str) and text.strip():
+                title = (m.Text(text=text),)
+            head = prose.label_paragraph(title, url, c.pos) if title else None
+            skip = (role.title, "label")
+            if title:
+                url = None  # the title is the link
+        rest = self._slot_blocks(s for s in c.slots if s.name != "title")
+        body = tuple(self.data_blocks(props, c.pos, skip=skip)) + children + tuple(rest)
+        if url is not None:
+            body = prose.link_blocks(body, url, c.pos)
+        return m.Component(
+            name=c.name,
+            props=c.props,
+            children=((head,) if head is not None else ()) + body,
+            lang=c.lang,
+            pos=c.pos,
+        )
+
+    def _figure(self, c: m.Component, children: tuple[m.Block, ...]) -> list[m.Block]:
+        """A figure component: its image with its ``figcaption`` (role
+        ``paragraph`` or any component named so) as the caption."""
+        caption: tuple[m.Inline, ...] = ()
+        for raw in c.children:
+            if isinstance(raw, m.Component) and raw.name in ("figcaption", "prose-figcaption"):
+                caption = _inline_content(self.blocks(raw.children))
+        figures = [b for b in children if isinstance(b, m.Figure)]
+        if len(figures) != 1 or not caption:
+            return list(children)
+        out: list[m.Block] = []
+        for b in children:
+            if b is figures[0]:
+                out.append(replace(b, caption=b.caption or caption, lang=b.lang or c.lang))
+            elif not (isinstance(b, m.Paragraph) and _inline_content((b,)) == caption):
+                out.append(b)
+        return out
 
     def _slot_blocks(self, slots: Iterable[m.Slot]) -> list[m.Block]:
         out: list[m.Block] = []
@@ -280,7 +353,7 @@ class Resolver:
         rest = self._slot_blocks(s for s in c.slots if s.name != "title")
         data = self.data_blocks(props, c.pos, skip=(role.title,) if title else ())
         return m.Callout(
-            kind=c.name,
+            kind=c.name.removeprefix("prose-"),
             label=label,
             title=title,
             children=tuple(data) + children + tuple(rest),
@@ -351,6 +424,16 @@ class Resolver:
             return [m.Link(url=str(url), children=text)]
         if role is not None and role.role == "ignore":
             return []
+        if role is not None and role.role == "video":
+            title = props.get(role.title) or props.get("alt") or props.get("label")
+            src = props.get(role.src)
+            where = src.strip() if isinstance(src, str) and src.strip() else prose.target(props)
+            block = prose.video_placeholder(str(title) if title else None, where, c.pos)
+            return list(block.children)
+        if not kids and role is not None and role.text is not None:
+            value = props.get(role.text)
+            if isinstance(value, str | int | float) and str(value).strip():
+                kids = (m.Text(text=str(value)),)
         if not kids:
             texts = [
                 str(v)
@@ -359,6 +442,9 @@ class Resolver:
             ]
             if texts:
                 kids = (m.Text(text=" ".join(texts)),)
+        to = prose.target(props)
+        if to is not None:
+            kids = prose.link_inlines(kids, to)
         return [replace(c, children=kids)]
 
 
