@@ -61,6 +61,10 @@ _LEAKS = [
 ]
 
 
+#: Elements that start a line of their own.
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "td", "th", "figcaption", "br")
+
+
 @dataclass
 class Row:
     """What the judges said about one article."""
@@ -190,7 +194,9 @@ def epub_text(epub: Path) -> tuple[str, str, str]:
             texts.append(" ".join(body.itertext()))
             for code in body.iter(f"{_XHTML}pre", f"{_XHTML}code"):
                 code.clear(keep_tail=True)
-            prose.append("\n".join(body.itertext()))
+            for e in body.iter(*(_XHTML + t for t in _BLOCKS)):
+                e.tail = "\n" + (e.tail or "")  # one line per block, as a reader sees it
+            prose.append("".join(body.itertext()))
     return "\n".join(texts), "\n".join(prose), "\n".join(attrs)
 
 

@@ -25,6 +25,7 @@ from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.book import Chapter, chapters_of, title_page_text
 from a11ypress.export.images import ImageCollector, ImageFile
+from a11ypress.export.pdflayout import hanging_spaces
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
@@ -187,7 +188,7 @@ def _render(
     fetcher = _fetcher(allowed, sink)
     identifier = hashlib.sha256(html).hexdigest()[:32].encode()
     missing: set[str] = set()
-    with _captured_log(sink, missing), repaired_tags():
+    with _captured_log(sink, missing), repaired_tags(), hanging_spaces():
         sheets = [
             CSS(string=f"@page {{ size: {paper}; }}", base_url=BASE_URL, url_fetcher=fetcher),
             CSS(

@@ -122,6 +122,10 @@ class XhtmlRenderer:
     def block(self, parent: etree._Element, b: m.Block) -> None:
         """Render one block."""
         if isinstance(b, m.Heading):
+            if not plain_text(b).strip():  # nothing to read or to list in the contents
+                line = b.pos.line if b.pos else None
+                self.ctx.sink.add("empty-heading", "empty heading left out", line, Severity.INFO)
+                return
             level = self.heading_level(b.level)
             ident = self.ctx.id_prefix + (b.id or f"h{len(self.ctx.headings)}")
             e = el(parent, f"h{level}", {"id": ident})
@@ -226,8 +230,10 @@ class XhtmlRenderer:
         return t
 
     def _cell(self, tr: etree._Element, cell: m.TableCell, tag: str, scope: str) -> None:
-        if tag == "th" and not plain_text(cell.children).strip():
-            tag = "td"  # an empty header names nothing (Ace: empty-table-header)
+        if tag == "th" and self.ctx.epub and not plain_text(cell.children).strip():
+            # An empty header names nothing (Ace: empty-table-header). The PDF
+            # keeps the TH: a TD with no header above it fails PDF/UA.
+            tag = "td"
         attrs = {"scope": scope} if tag == "th" else {}
         if cell.align:
             attrs["class"] = f"align-{cell.align}"
@@ -465,6 +471,14 @@ def known_alts(doc: m.Document) -> dict[str, str]:
     return out
 
 
+def _free_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-0``, ``base-00``... when a heading of the article
+    already has that id (a heading called "Title" is ``#title``)."""
+    while base in taken:
+        base += "-0" if "-" not in base else "0"
+    return base
+
+
 def heading_shift(doc: m.Document) -> int:
     """1 when body headings (other than a title heading) use h1, else 0."""
     levels = [b.level for b in doc.children if isinstance(b, m.Heading)]
@@ -487,7 +501,8 @@ def render_article_into(
     (several articles can share one document, as in a PDF digest)."""
     title = doc.metadata.title or "Untitled"
     body = parent
-    attrs = {"class": "article", "id": ctx.id_prefix + "article"}
+    taken = {n.id for n in iter_nodes(doc) if isinstance(n, m.Heading) and n.id}
+    attrs = {"class": "article", "id": ctx.id_prefix + _free_id("article", taken)}
     if ctx.epub:
         attrs[EPUB_TYPE] = "chapter"
         attrs["role"] = "doc-chapter"
@@ -497,7 +512,7 @@ def render_article_into(
     ctx.known_alts.update(known_alts(doc))
     r = XhtmlRenderer(ctx, doc.title_in_body, heading_shift(doc))
     if not doc.title_in_body:
-        ident = ctx.id_prefix + "title"
+        ident = ctx.id_prefix + _free_id("title", taken)
         el(section, "h1", {"id": ident}, title)
         ctx.headings.append((1, title, ident))
     r.blocks(section, doc.children)
