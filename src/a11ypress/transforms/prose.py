@@ -38,8 +38,9 @@ def target(props: dict[str, PropValue]) -> str | None:
 
 
 def address(url: str) -> m.Inline:
-    """The address itself as a link (printed once, also in the PDF)."""
-    link = m.Link(url=url, children=(m.Text(text=url),))
+    """The address itself as a link: a link with no text shows its address
+    (printed once in the PDF too) and is spoken as "link", not spelled out."""
+    link = m.Link(url=url, children=())
     return m.Span(attrs=m.Attrs(classes=("address",)), children=(link,))
 
 
