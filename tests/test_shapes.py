@@ -219,3 +219,12 @@ def test_callout_target_with_its_own_link_prints_the_address() -> None:
         ("https://example.org/first-aid", "first aid"),
         ("https://example.org/guides/burns", ""),  # the address is shown
     ]
+
+
+def test_heading_ids_never_clash_and_empty_headings_are_left_out(built: dict[str, Path]) -> None:
+    root = _chapter(built["headings.epub"])
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)), ids
+    assert {"title", "article"} <= set(ids)  # the headings keep their anchors
+    headings = [e for e in root.iter() if etree.QName(e).localname in ("h1", "h2", "h3")]
+    assert all("".join(h.itertext()).strip() for h in headings)
