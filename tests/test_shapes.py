@@ -194,7 +194,7 @@ def test_prose_components_have_roles() -> None:
     # an inline button with a target
     assert links["https://example.org/shop"] == "visit the shop"
     # videos: a visible placeholder and the address, never fetched
-    text = plain_text(doc)
+    text = plain_text(doc.children)
     assert "[Video: Pouring without spilling]" in text
     assert "https://example.org/clips/pouring.mp4" in links
     assert "[Video]" in text and "https://example.org/clips/steam.webm" in links

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from a11ypress import model as m
-from a11ypress.transforms.resolve import slugify
+from a11ypress.transforms.resolve import free_id, heading_ids, slugify
 
 
 def digest(
@@ -28,7 +28,8 @@ def digest(
         body = d.children
         if not d.title_in_body:
             heading_text = m.Text(text=d.metadata.title or "Untitled")
-            body = (m.Heading(level=1, children=(heading_text,), id="title"), *body)
+            ident = free_id("title", heading_ids(d))
+            body = (m.Heading(level=1, children=(heading_text,), id=ident), *body)
         base = slugify(d.metadata.title)[:40] or f"article-{i}"
         ident = base
         n = 2

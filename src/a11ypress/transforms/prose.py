@@ -17,6 +17,7 @@ is kept: see :func:`link_blocks` and :func:`link_inlines`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from a11ypress import model as m
@@ -44,7 +45,7 @@ def address(url: str) -> m.Inline:
     return m.Span(attrs=m.Attrs(classes=("address",)), children=(link,))
 
 
-def _has_link(node: object) -> bool:
+def _has_link(node: m.AnyNode | Iterable[m.AnyNode]) -> bool:
     return any(isinstance(n, m.Link | m.LinkCard) for n in iter_nodes(node))
 
 
