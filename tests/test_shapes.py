@@ -228,3 +228,12 @@ def test_heading_ids_never_clash_and_empty_headings_are_left_out(built: dict[str
     assert {"title", "article"} <= set(ids)  # the headings keep their anchors
     headings = [e for e in root.iter() if etree.QName(e).localname in ("h1", "h2", "h3")]
     assert all("".join(h.itertext()).strip() for h in headings)
+
+
+def test_a_target_in_an_apps_own_scheme_is_printed_not_linked(built: dict[str, Path]) -> None:
+    """EPUB readers refuse unregistered schemes (EPUBCheck HTM-025)."""
+    root = _chapter(built["prose-components.epub"])
+    text = "".join(root.itertext())
+    assert "Open the brewing app" in text and "teapot-app://open/brew?minutes=3" in text
+    hrefs = [a.get("href") or "" for a in root.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert not any(h.startswith("teapot-app:") for h in hrefs)

@@ -27,15 +27,34 @@ from .walk import iter_nodes
 
 #: A prop value that is a link target (an address, a path, an anchor).
 _TARGET = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|\./|\.\./|#)\S*$", re.I)
+#: Schemes never linked nor printed (as raw HTML links are refused them).
+_REFUSED = ("javascript:", "vbscript:", "data:", "file:")
+#: Targets every output can link to.
+_LINKABLE = re.compile(r"^(?:https?:|mailto:|tel:|ftp:|/|\./|\.\./|#|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
 def target(props: dict[str, PropValue]) -> str | None:
-    """The link target a component's ``to`` or ``href`` prop names, if any."""
+    """The link target a component's ``to`` or ``href`` prop names, if any (a
+    script, data or local-file URL is no target: nothing is lost without it)."""
     for key in ("to", "href"):
         value = props.get(key)
         if isinstance(value, str) and _TARGET.match(value.strip()):
-            return value.strip()
+            squashed = "".join(ch for ch in value.lower() if ch > " ")
+            if not squashed.startswith(_REFUSED):
+                return value.strip()
     return None
+
+
+def linkable(url: str) -> bool:
+    """Whether a target can be a link in every output: a web or mail address, a
+    path or an anchor.  An app's own scheme (``cursor://``, ``vscode:``) is not
+    registered, so EPUB readers refuse it (EPUBCheck HTM-025): it is printed."""
+    return bool(_LINKABLE.match(url))
+
+
+def printed(url: str) -> tuple[m.Inline, ...]:
+    """An address that cannot be a link, shown as code after the content."""
+    return (m.Text(text=" "), m.Code(text=url))
 
 
 def address(url: str) -> m.Inline:
@@ -52,6 +71,8 @@ def _has_link(node: m.AnyNode | Iterable[m.AnyNode]) -> bool:
 def link_inlines(kids: tuple[m.Inline, ...], url: str) -> tuple[m.Inline, ...]:
     """Inline content made a link to ``url``; content that already holds a link
     (links do not nest) or is empty gets the address after it."""
+    if not linkable(url):
+        return (*kids, *printed(url)) if kids else (m.Code(text=url),)
     if kids and not _has_link(kids):
         return (m.Link(url=url, children=kids),)
     return (*kids, *((m.Text(text=" "),) if kids else ()), address(url))
@@ -62,6 +83,8 @@ def link_blocks(
 ) -> tuple[m.Block, ...]:
     """Blocks of a component that links to ``url``: the first paragraph becomes
     the link when it holds none; otherwise the address follows the content."""
+    if not linkable(url):
+        return (*blocks, m.Paragraph(children=(m.Code(text=url),), pos=pos))
     for i, b in enumerate(blocks):
         if isinstance(b, m.Paragraph) and b.children:
             if _has_link(b):
@@ -78,6 +101,8 @@ def label_paragraph(
 ) -> m.Paragraph:
     """A group's title in bold, a link when the group links somewhere."""
     strong: m.Inline = m.Strong(children=text)
+    if url is not None and not linkable(url):
+        return m.Paragraph(children=(strong, *printed(url)), pos=pos)
     if url is not None:
         strong = m.Link(url=url, children=(strong,))
     return m.Paragraph(children=(strong,), pos=pos)
