@@ -237,3 +237,24 @@ def test_a_target_in_an_apps_own_scheme_is_printed_not_linked(built: dict[str, P
     assert "Open the brewing app" in text and "teapot-app://open/brew?minutes=3" in text
     hrefs = [a.get("href") or "" for a in root.iter("{http://www.w3.org/1999/xhtml}a")]
     assert not any(h.startswith("teapot-app:") for h in hrefs)
+
+
+def test_corpus_judge_measures_coverage_and_leaks() -> None:
+    """bench/corpus_judge.py (the real-corpus table) still reads the model."""
+    import sys
+    from collections import Counter
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus_judge
+
+    doc = load(ROOT / "tests" / "data" / "shapes" / "prose-components.md").document
+    words = corpus_judge.model_words(doc)
+    assert words["teapots"] == 1 and sum(words.values()) > 100
+    assert corpus_judge.found(Counter({"kettle": 2, "cup": 1}), "kettle ket\ntle") == (2, ["cup"])
+    leaked = corpus_judge.leaks("Press ::tip{x} and [a]{.b}\n#title\n", code="")
+    assert leaked == ["::tip", "]{.", "{.b}", "#title"]
+    assert corpus_judge.leaks("see `:badge[x]`", code=":badge") == []
+    targets = corpus_judge.link_targets(
+        ROOT / "tests" / "data" / "shapes" / "prose-components.md", doc
+    )
+    assert "https://example.org/teapots" in targets
