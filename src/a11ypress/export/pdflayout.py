@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from math import inf
 from typing import Any
 
+from a11ypress.seams.weasyprint_internals import SplitFirstLine, wrapped_line_split
+
 #: ``white-space`` values under which spaces collapse (and so may hang).
 _COLLAPSING = ("normal", "nowrap", "pre-line")
 
@@ -24,27 +26,27 @@ _COLLAPSING = ("normal", "nowrap", "pre-line")
 @contextmanager
 def hanging_spaces() -> Iterator[None]:
     """While active, spaces that end a text before an inline element hang."""
-    from weasyprint.layout import inline
 
-    original = inline.split_first_line
+    def wrap(original: SplitFirstLine) -> SplitFirstLine:
+        def split_first_line(
+            text: str, style: Any, context: Any, max_width: Any, *rest: Any, **kw: Any
+        ) -> Any:
+            result = original(text, style, context, max_width, *rest, **kw)
+            if (
+                result[2] is not None  # split
+                and max_width is not None
+                and text.endswith(" ")
+                and style["white_space"] in _COLLAPSING
+            ):
+                stripped = text.rstrip(" ")
+                if (
+                    stripped
+                    and original(stripped, style, context, max_width, *rest, **kw)[2] is None
+                ):
+                    return original(text, style, context, inf, *rest, **kw)
+            return result
 
-    def split_first_line(
-        text: str, style: Any, context: Any, max_width: Any, *rest: Any, **kw: Any
-    ) -> Any:
-        result = original(text, style, context, max_width, *rest, **kw)
-        if (
-            result[2] is not None  # split
-            and max_width is not None
-            and text.endswith(" ")
-            and style["white_space"] in _COLLAPSING
-        ):
-            stripped = text.rstrip(" ")
-            if stripped and original(stripped, style, context, max_width, *rest, **kw)[2] is None:
-                return original(text, style, context, inf, *rest, **kw)
-        return result
+        return split_first_line
 
-    inline.split_first_line = split_first_line
-    try:
+    with wrapped_line_split(wrap):
         yield
-    finally:
-        inline.split_first_line = original

@@ -2,7 +2,8 @@
 
 WeasyPrint builds the structure tree from the HTML, which is most of the work.
 What it leaves out, PDF/UA needs, so a few of its internal steps are wrapped
-(WeasyPrint is pinned to 70.x for that reason, and the tests check the result):
+(through :mod:`a11ypress.seams.weasyprint_internals`; WeasyPrint is pinned to
+70.x for that reason, and the tests check the result):
 
 * ``/Lang`` on structure elements made from HTML elements with a ``lang``
   attribute (WeasyPrint only writes the document's language, in the catalog).
@@ -31,6 +32,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from a11ypress.seams.weasyprint_internals import (
+    AddLinks,
+    AddTags,
+    BuildTree,
+    inherits_link,
+    is_margin_box,
+    wrapped_links,
+    wrapped_tagging,
+)
+
 #: First line of the ToUnicode CMaps WeasyPrint writes.
 _CMAP_START = b"/CIDInit /ProcSet findresource begin"
 
@@ -39,64 +50,53 @@ _CMAP_START = b"/CIDInit /ProcSet findresource begin"
 def repaired_tags() -> Iterator[None]:
     """While active, WeasyPrint's tagging is repaired as described above."""
     import pydyf
-    from weasyprint import pdf as weasy_pdf
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
 
-    original_tree = tags._build_box_tree
-    original_add = weasy_pdf.add_tags
-    original_links = weasy_pdf.add_links
     margin_mcids: dict[int, set[int]] = {}
 
-    def build(
-        box: Any, parent: Any, pdf: Any, page_number: int, nums: dict[int, Any], *rest: Any
-    ) -> Iterator[Any]:
-        if isinstance(box, boxes.MarginBox):
-            before = set(nums)
-            yield from original_tree(box, parent, pdf, page_number, nums, *rest)
-            margin_mcids.setdefault(page_number, set()).update(set(nums) - before)
-            return
-        for element in original_tree(box, parent, pdf, page_number, nums, *rest):
-            lang = _own_lang(box)
-            if lang:
-                element["Lang"] = pydyf.String(lang)
-            if element.get("S") == "/LI":
-                _wrap_list_body(element, pdf)
-            annotation = getattr(box, "link_annotation", None)
-            if annotation is not None and box.element is not None:
-                text = " ".join("".join(box.element.itertext()).split())
-                if text:
-                    annotation["Contents"] = pydyf.String(text)
-            yield element
+    def wrap_build(original_tree: BuildTree) -> BuildTree:
+        def build(
+            box: Any, parent: Any, pdf: Any, page_number: int, nums: dict[int, Any], *rest: Any
+        ) -> Iterator[Any]:
+            if is_margin_box(box):
+                before = set(nums)
+                yield from original_tree(box, parent, pdf, page_number, nums, *rest)
+                margin_mcids.setdefault(page_number, set()).update(set(nums) - before)
+                return
+            for element in original_tree(box, parent, pdf, page_number, nums, *rest):
+                lang = _own_lang(box)
+                if lang:
+                    element["Lang"] = pydyf.String(lang)
+                if element.get("S") == "/LI":
+                    _wrap_list_body(element, pdf)
+                annotation = getattr(box, "link_annotation", None)
+                if annotation is not None and box.element is not None:
+                    text = " ".join("".join(box.element.itertext()).split())
+                    if text:
+                        annotation["Contents"] = pydyf.String(text)
+                yield element
 
-    def add(pdf: Any, document: Any, version: Any, page_streams: list[Any]) -> None:
-        original_add(pdf, document, version, page_streams)
-        for number, stream in enumerate(page_streams):
-            orphans = margin_mcids.get(number)
-            if orphans:
-                stream.stream[:] = _as_artifacts(stream.stream, orphans)
+        return build
 
-    def links(links_and_anchors: Any, *rest: Any) -> None:
-        found, anchors = links_and_anchors
-        own = [ln for ln in found if not _inside_link(ln[3], boxes)]
-        original_links((own, anchors), *rest)
+    def wrap_add(original_add: AddTags) -> AddTags:
+        def add(pdf: Any, document: Any, version: Any, page_streams: list[Any]) -> None:
+            original_add(pdf, document, version, page_streams)
+            for number, stream in enumerate(page_streams):
+                orphans = margin_mcids.get(number)
+                if orphans:
+                    stream.stream[:] = _as_artifacts(stream.stream, orphans)
 
-    tags._build_box_tree = build
-    weasy_pdf.add_tags = add
-    weasy_pdf.add_links = links
-    try:
+        return add
+
+    def wrap_links(original_links: AddLinks) -> AddLinks:
+        def links(links_and_anchors: Any, *rest: Any) -> None:
+            found, anchors = links_and_anchors
+            own = [ln for ln in found if not inherits_link(ln[3])]
+            original_links((own, anchors), *rest)
+
+        return links
+
+    with wrapped_tagging(wrap_build, wrap_add), wrapped_links(wrap_links):
         yield
-    finally:
-        tags._build_box_tree = original_tree
-        weasy_pdf.add_tags = original_add
-        weasy_pdf.add_links = original_links
-
-
-def _inside_link(box: Any, boxes: Any) -> bool:
-    """Whether ``box`` is an inline box that only inherits a link from the
-    ``<a>`` around it (WeasyPrint sets ``link`` on the ``<a>``'s own box)."""
-    inline = isinstance(box, boxes.InlineBox | boxes.InlineReplacedBox | boxes.InlineBlockBox)
-    return inline and getattr(box, "link", None) is None
 
 
 def fix_unicode_maps(document: Any, pdf: Any) -> None:
