@@ -55,6 +55,7 @@ CATALOGUE: dict[str, CodeInfo] = {
         (_I,), "a component the vocabulary does not know; kept as a container"
     ),
     "image-without-src": CodeInfo((_W,), "an image component has no source; its text is kept"),
+    "empty-heading": CodeInfo((_I,), "a heading with no text; left out of every output"),
     "missing-alt": CodeInfo((_W,), "an informative image has no alt text, nor one to borrow"),
     # the alt-text lint (transforms/altlint.py)
     "alt-empty-informative": CodeInfo(
