@@ -14,6 +14,7 @@ from a11ypress.mdc import RawDocument
 from a11ypress.mdc.props import bound_value
 from a11ypress.model import PropValue
 
+from .anchors import heading_id, heading_text
 from .metadata import resolve_metadata
 from .text import plain_text
 
@@ -449,16 +450,11 @@ def slugify(text: str) -> str:
 
 
 def assign_heading_ids(blocks: tuple[m.Block, ...], used: set[str]) -> tuple[m.Block, ...]:
-    """Give every heading a unique id (kept when the article gave one)."""
+    """Give every heading a unique id, as Nuxt does (see :mod:`.anchors`)."""
     out: list[m.Block] = []
     for b in blocks:
         if isinstance(b, m.Heading):
-            base = b.id or slugify(plain_text(b))
-            ident, n = base, 2
-            while ident in used:
-                ident, n = f"{base}-{n}", n + 1
-            used.add(ident)
-            out.append(replace(b, id=ident))
+            out.append(replace(b, id=heading_id(b.id, heading_text(b), used)))
         elif isinstance(
             b, m.Quote | m.Callout | m.Section | m.Component | m.LinkCard | m.CodeGroup
         ):

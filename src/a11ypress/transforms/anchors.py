@@ -1,0 +1,88 @@
+"""Heading ids as Nuxt makes them, so that ``#anchors`` written for the site work.
+
+@nuxtjs/mdc gives every heading the id the article set, else a slug of its
+text from github-slugger (one slugger per article), then collapses runs of
+``-``, drops one leading and one trailing ``-`` and puts ``_`` before a leading
+digit.  github-slugger lower-cases the text, removes every character that is
+not a letter, a mark, a decimal or letter number, a connector (``_``), ``-``
+or a space, and turns each space into ``-``; a repeated slug gets ``-1``,
+``-2``... (the count is kept per slug, before the dashes are collapsed).
+
+Two differences, both only where Nuxt's ids would be broken: an empty id
+becomes ``section``, and an id that is already taken (Nuxt can repeat one, as
+``a - b`` and ``a-b`` both give ``a-b``) gets ``-2``, ``-3``... as does an id
+that does not start with a letter or ``_`` (an XML id must), which gets a ``_``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from a11ypress import model as m
+
+#: Letters kept by github-slugger although Unicode files them as symbols
+#: (they have the Alphabetic property): circled and squared Latin letters.
+_ALPHABETIC_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+#: Prefix under which the slugger's own slugs are remembered in ``used``.
+_RAW = "\0"
+
+
+def _kept(ch: str) -> bool:
+    """Whether github-slugger keeps ``ch``."""
+    if ch in " -":
+        return True
+    cat = unicodedata.category(ch)
+    if cat[0] in "LM" or cat in ("Nd", "Nl", "Pc"):
+        return True
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
+
+
+def github_slug(text: str) -> str:
+    """github-slugger's ``slug()`` of ``text`` (no duplicate counting)."""
+    return "".join(ch for ch in text.lower() if _kept(ch)).replace(" ", "-")
+
+
+def heading_id(given: str | None, text: str, used: set[str]) -> str:
+    """The id of a heading whose article-given id is ``given`` and whose plain
+    text is ``text``; ``used`` holds the article's ids so far (and, under a
+    private prefix, the slugger's counts) and is updated."""
+    if given:
+        raw = given
+    else:
+        base = github_slug(text)
+        raw, n = base, 0
+        while _RAW + raw in used:
+            n += 1
+            raw = f"{base}-{n}"
+        used.add(_RAW + raw)
+    ident = re.sub(r"^-|-$", "", re.sub(r"-+", "-", raw))
+    ident = re.sub(r"^([0-9])", r"_\1", ident)
+    if not ident:
+        ident = "section"
+    elif not (ident[0] == "_" or unicodedata.category(ident[0])[0] == "L"):
+        ident = "_" + ident
+    unique, n = ident, 2
+    while unique in used:
+        unique, n = f"{ident}-{n}", n + 1
+    used.add(unique)
+    return unique
+
+
+def heading_text(node: m.Heading) -> str:
+    """A heading's text as Nuxt slugs it: its text and code, spaces kept as
+    written, nothing for images or line breaks."""
+    parts: list[str] = []
+    _collect(node.children, parts)
+    return "".join(parts).strip()
+
+
+def _collect(nodes: tuple[m.Inline, ...], out: list[str]) -> None:
+    for n in nodes:
+        if isinstance(n, m.Text | m.Code):
+            out.append(n.text)
+        else:
+            kids = getattr(n, "children", None)
+            if isinstance(kids, tuple):
+                _collect(kids, out)
