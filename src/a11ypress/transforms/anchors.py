@@ -8,10 +8,11 @@ not a letter, a mark, a decimal or letter number, a connector (``_``), ``-``
 or a space, and turns each space into ``-``; a repeated slug gets ``-1``,
 ``-2``... (the count is kept per slug, before the dashes are collapsed).
 
-Two differences, both only where Nuxt's ids would be broken: an empty id
-becomes ``section``, and an id that is already taken (Nuxt can repeat one, as
-``a - b`` and ``a-b`` both give ``a-b``) gets ``-2``, ``-3``... as does an id
-that does not start with a letter or ``_`` (an XML id must), which gets a ``_``.
+We differ only where Nuxt's id would be broken: an empty id becomes
+``section``; an id already taken (Nuxt can repeat one: ``a - b`` and ``a-b``
+both give ``a-b``) gets ``-2``, ``-3``...; an id that cannot start an XML id
+(``ⓐ``, a combining mark...) gets a ``_`` in front.  Characters added to
+Unicode after version 13 (github-slugger's tables) are kept here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from a11ypress import model as m
 #: Letters kept by github-slugger although Unicode files them as symbols
 #: (they have the Alphabetic property): circled and squared Latin letters.
 _ALPHABETIC_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+#: A character an XML id may start with (XML 1.0 NameStartChar, without ``:``).
+_XML_NAME_START = re.compile(
+    "[A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
+    "\ufdf0-\ufffd\U00010000-\U000effff]"
+)
 #: Prefix under which the slugger's own slugs are remembered in ``used``.
 _RAW = "\0"
 
@@ -61,7 +68,7 @@ def heading_id(given: str | None, text: str, used: set[str]) -> str:
     ident = re.sub(r"^([0-9])", r"_\1", ident)
     if not ident:
         ident = "section"
-    elif not (ident[0] == "_" or unicodedata.category(ident[0])[0] == "L"):
+    elif not _XML_NAME_START.match(ident):
         ident = "_" + ident
     unique, n = ident, 2
     while unique in used:
