@@ -33,6 +33,8 @@ _CLOSER = re.compile(r"(:{2,})[ \t]*$")
 _SLOT = re.compile(r"#([A-Za-z][^{\s]*)")
 _YAML_FENCE = re.compile(r"-{3,}[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
+#: A blank line, then an indented line starting with ``:`` (cheap pre-check).
+_MAYBE_BREAKOUT = re.compile(r"\n[ \t]*\n[ \t]+:")
 _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 #: Largest YAML props block accepted, in lines.
 MAX_PROPS_LINES = 2_000
@@ -299,6 +301,10 @@ def _list_breakouts(state: StateBlock, start: int, end: int, base: int) -> list[
     ``:name``) that follows a blank line and is indented under a list item is
     not part of that item: it and what follows are siblings of the list.
     Lines inside nested components and fenced code are skipped."""
+    if start >= end or not _MAYBE_BREAKOUT.search(
+        state.src, state.bMarks[start], state.eMarks[end - 1]
+    ):
+        return []
     out: list[int] = []
     #: (indentation, is a list item line) of earlier lines, indentation rising.
     parents: list[tuple[int, bool]] = []

@@ -31,6 +31,9 @@ _XML_NAME_START = re.compile(
     "\u200c\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
     "\ufdf0-\ufffd\U00010000-\U000effff]"
 )
+#: The ASCII characters github-slugger removes (after lower-casing).
+_ASCII_DROPPED = re.compile(r"[^a-z0-9 _-]")
+_DASHES = re.compile(r"-+")
 #: Prefix under which the slugger's own slugs are remembered in ``used``.
 _RAW = "\0"
 
@@ -48,7 +51,12 @@ def _kept(ch: str) -> bool:
 
 def github_slug(text: str) -> str:
     """github-slugger's ``slug()`` of ``text`` (no duplicate counting)."""
-    return "".join(ch for ch in text.lower() if _kept(ch)).replace(" ", "-")
+    low = text.lower()
+    if low.isascii():
+        kept = _ASCII_DROPPED.sub("", low)
+    else:
+        kept = "".join(ch for ch in low if _kept(ch))
+    return kept.replace(" ", "-")
 
 
 def heading_id(given: str | None, text: str, used: set[str]) -> str:
@@ -64,8 +72,9 @@ def heading_id(given: str | None, text: str, used: set[str]) -> str:
             n += 1
             raw = f"{base}-{n}"
         used.add(_RAW + raw)
-    ident = re.sub(r"^-|-$", "", re.sub(r"-+", "-", raw))
-    ident = re.sub(r"^([0-9])", r"_\1", ident)
+    ident = _DASHES.sub("-", raw).removeprefix("-").removesuffix("-")
+    if ident[:1].isascii() and ident[:1].isdigit():
+        ident = "_" + ident
     if not ident:
         ident = "section"
     elif not _XML_NAME_START.match(ident):
