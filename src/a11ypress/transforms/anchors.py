@@ -53,10 +53,8 @@ def github_slug(text: str) -> str:
     """github-slugger's ``slug()`` of ``text`` (no duplicate counting)."""
     low = text.lower()
     if low.isascii():
-        kept = _ASCII_DROPPED.sub("", low)
-    else:
-        kept = "".join(ch for ch in low if _kept(ch))
-    return kept.replace(" ", "-")
+        return _ASCII_DROPPED.sub("", low).replace(" ", "-")
+    return "".join(ch for ch in low if _kept(ch)).replace(" ", "-")
 
 
 def heading_id(given: str | None, text: str, used: set[str]) -> str:
