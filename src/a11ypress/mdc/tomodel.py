@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from urllib.parse import unquote
 
 from markdown_it.common.normalize_url import validateLink
 from markdown_it.common.utils import unescapeAll
@@ -318,6 +319,8 @@ class TokenConverter:
                 kids, i = self._inlines(toks, i, "link_close", block)
                 title = tok.attrs.get("title")
                 href = str(tok.attrs.get("href", ""))
+                if href.startswith("#"):  # the id as written (markdown-it %-encodes it)
+                    href = "#" + unquote(href[1:])
                 if refused_url(href):
                     self._refused("link", href, block)
                     for k in kids:
@@ -325,7 +328,7 @@ class TokenConverter:
                     continue
                 out.append(
                     m.Link(
-                        url=str(tok.attrs.get("href", "")),
+                        url=href,
                         children=tuple(kids),
                         title=str(title) if title is not None else None,
                     )
@@ -384,7 +387,9 @@ class TokenConverter:
         scheme = url.strip().split(":", 1)[0][:20]
         self.sink.add(
             "refused-url",
-            f"{what} to a {scheme}: URL is shown as its text only",
+            f"link to a {scheme}: URL is shown as its text only"
+            if what == "link"
+            else f"image from a {scheme}: URL is shown as its alt text only",
             where.line if where else None,
         )
 
