@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from urllib.parse import unquote
 
 from markdown_it.common.normalize_url import validateLink
 from markdown_it.common.utils import unescapeAll
@@ -319,8 +318,6 @@ class TokenConverter:
                 kids, i = self._inlines(toks, i, "link_close", block)
                 title = tok.attrs.get("title")
                 href = str(tok.attrs.get("href", ""))
-                if href.startswith("#"):  # the id as written (markdown-it %-encodes it)
-                    href = "#" + unquote(href[1:])
                 if refused_url(href):
                     self._refused("link", href, block)
                     for k in kids:
