@@ -41,8 +41,6 @@ KNOWN_DIFFERENCES = {
     "it, so we read \\' as the quote (in bound values both read it so)",
     "{n} inside a fence's [filename]": "@nuxtjs/mdc takes the first {...} anywhere in the info "
     "string as the highlights; we take the one after the filename (MDC-SYNTAX's order)",
-    "inline component alone on its line, props over several lines": "remark-mdc makes it a "
-    "stand-alone component; we read one line, so it stays inline in its paragraph",
     "YAML props after a component that left a list": "remark-mdc keeps stripping the list's "
     "indentation from later lines, so `text: |` loses its value; we keep the YAML as written",
     "link or image with a javascript:/data:/file:/vbscript: URL": "remark-mdc keeps the link; "
@@ -56,7 +54,6 @@ DIFFERENT_FIXTURES = {
     "block-label-and-props.md",
     "props-escaped-quote.md",
     "fence-highlights-in-filename.md",
-    "inline-standalone-multiline-props.md",
     "yaml-after-list-breakout.md",
 }
 
@@ -157,7 +154,15 @@ def _block(rng: random.Random, depth: int, colons: int, safe: bool) -> str:
     if k == "standalone":
         return f':read-more{{to="/x" title="{_words(rng)}"}}'
     if k == "standalone-line":  # an inline component alone on its line splits the paragraph
-        comp = rng.choice([":icon", ':icon{name="star"}', f":badge[{_words(rng, 2)}]", ":br"])
+        comp = rng.choice(
+            [
+                ":icon",
+                ':icon{name="star"}',
+                ':icon{\n  name="star"}',
+                f":badge[{_words(rng, 2)}]",
+                ":br",
+            ]
+        )
         indent = rng.choice(["", "  "])
         return f"{_para(rng)}\n{indent}{comp}\n{_para(rng)}"
     if k == "list-comp":  # a component after a blank line under a list item
