@@ -37,13 +37,15 @@ from rapidfuzz.distance import Levenshtein
 RATE = 16_000
 #: Longest piece given to the recogniser, in seconds.
 MAX_PIECE_S = 15.0
+#: Silence put before and after each piece: the recogniser misses fewer first
+#: words ("Row 2" heard as "Roto") when speech does not start at once.
+PAD_S = 0.3
 #: Audio heard by one recogniser process before it is replaced (memory).
 AUDIO_PER_PROCESS_S = 60.0
-#: Seconds of audio transcribed per file beyond its images and the
-#: utterances the lexicon and normaliser shaped (CI time).
-EXTRA_S = 20.0
-#: Files transcribed whole: the seed, where "a dot I" was heard.
-WHOLE = {"seed-secure-by-design"}
+#: Seconds of audio heard per file besides its images' utterances (CI time).
+BUDGET_S = 40.0
+#: More for the seed, where "a dot I" was heard.
+BUDGET_S_FOR = {"seed-secure-by-design": 90.0}
 
 
 # ----------------------------------------------------------------- audio
@@ -106,8 +108,10 @@ def _hear_batch(pieces: list[bytes]) -> tuple[list[str], float]:
 
     model = moonshine_cpp.MoonshineModel()
     lib = moonshine_cpp.moonshine_lib
+    pad = bytes(4 * int(PAD_S * RATE))  # float32 zeros
     texts = []
     for raw in pieces:
+        raw = pad + raw + pad
         n = len(raw) // 4
         buf = (ctypes.c_float * n).from_buffer_copy(raw)
         out = ctypes.c_char_p(0)
@@ -119,9 +123,9 @@ def _hear_batch(pieces: list[bytes]) -> tuple[list[str], float]:
     return texts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def hear(pieces: Sequence[array.array[float]]) -> tuple[list[str], float]:
-    """What the recogniser hears in each piece, and the peak memory (MB) of
-    the largest recogniser process."""
+def hear(pieces: Sequence[array.array[float]]) -> tuple[list[str], dict[str, float]]:
+    """What the recogniser hears in each piece, with the peak memory (MB) of
+    the largest recogniser process and the CPU time of them all."""
     batches: list[list[int]] = [[]]
     seconds = 0.0
     for i, p in enumerate(pieces):
@@ -133,6 +137,7 @@ def hear(pieces: Sequence[array.array[float]]) -> tuple[list[str], float]:
         seconds += d
     texts = [""] * len(pieces)
     peak = 0.0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(1, ctx, max_tasks_per_child=1) as pool:
         jobs = [pool.submit(_hear_batch, [pieces[i].tobytes() for i in b]) for b in batches]
@@ -141,7 +146,9 @@ def hear(pieces: Sequence[array.array[float]]) -> tuple[list[str], float]:
             peak = max(peak, rss)
             for i, t in zip(b, got, strict=True):
                 texts[i] = t
-    return texts, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return texts, {"peak_mb": peak, "cpu_s": cpu}
 
 
 # ------------------------------------------------------------- comparing
@@ -178,10 +185,14 @@ def _number(match: re.Match[str]) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Words to compare what was said with what was heard: lower case, numbers
-    in words, the dots and slashes of names as said ("example dot org"),
-    spelled letters joined ("C-L-I", "C.L.I." -> "cli"), punctuation dropped."""
-    text = text.lower().replace("’", "'")
+    """Words to compare what was said with what was heard: written as the
+    speech normaliser writes ("1990s" -> "nineteen nineties", "45%" -> "45
+    percent"), lower case, numbers in words, the dots and slashes of names as
+    said ("example dot org"), spelled letters joined ("C-L-I", "C.L.I." ->
+    "cli"), punctuation dropped."""
+    from a11ypress.render.speech_normalize import normalize
+
+    text = normalize(text, "en").lower().replace("’", "'")
     text = re.sub(r"\b(?:[a-z]\.){2,}", lambda m: m.group(0).replace(".", ""), text)
     text = re.sub(r"\b[a-z](?:-[a-z])+\b", lambda m: m.group(0).replace("-", ""), text)
     text = re.sub(r"\d[\d,]*(?:\.\d+)*", _number, text)
@@ -205,10 +216,22 @@ def heard_score(expected: str, heard: str) -> float:
 # ------------------------------------------------------------- one file
 
 
-_SHAPED = re.compile(
-    r"\d|\b[A-Z]{2,}|\b[A-Z]-[A-Z]|\b(?:version|(?:milli)?seconds?|minutes?|hours?|\w+bytes"
-    r"|pixels|times|thousands?|hundreds|\w+ties|tens|for example|that is|et cetera)\b"
+#: What the normaliser writes (units, durations, versions, decades, dates...).
+_NORMALISED = re.compile(
+    r"\b(?:version|(?:milli)?seconds?|minutes?|hours?|\w+bytes|pixels|times|thousand"
+    r"|hundreds|\w+ties|tens|percent|dollars|euros|pounds|January|February|March|April"
+    r"|May|June|July|August|September|October|November|December)\b"
 )
+
+
+def _lexicon_pattern() -> re.Pattern[str]:
+    """The spoken forms of the built-in lexicon (English and all languages)."""
+    from a11ypress.render.speech_normalize import load_lexicon
+
+    entries = load_lexicon().entries
+    spoken = {v for lang in ("all", "en") for v in entries.get(lang, {}).values()}
+    alternation = "|".join(re.escape(v) for v in sorted(spoken, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
 
 
 @dataclass
@@ -254,37 +277,59 @@ class Heard:
         hyp = [w for p in self.pieces for w in words(p.heard)]
         return wer(ref, hyp)
 
-    def strangers(self, times: int = 2) -> dict[str, int]:
-        """Words heard at least ``times`` times that the script never says."""
+    def strangers(self, times: int = 3) -> dict[str, int]:
+        """Words heard at least ``times`` times that the script never says,
+        nor holds as part of a longer word ("light houses" for "lighthouses")."""
         counts = Counter(w for p in self.pieces for w in words(p.heard))
-        return {w: n for w, n in counts.items() if n >= times and w not in self.vocabulary}
+        return {
+            w: n
+            for w, n in counts.items()
+            if n >= times
+            and w not in self.vocabulary
+            and not (len(w) >= 4 and any(w in v for v in self.vocabulary))
+        }
+
+    def dots(self) -> tuple[int, int]:
+        """(times "dot" was heard, times the transcribed script says it)."""
+        heard = sum(words(p.heard).count("dot") for p in self.pieces)
+        said = sum(words(p.text).count("dot") for p in self.pieces)
+        return heard, said
 
 
 def select(name: str, timings: dict[str, object], alts: Sequence[str]) -> Heard:
     """The English utterances worth hearing: every one holding an image's alt
-    text, every one the lexicon or the normaliser shaped (initialisms,
-    numbers, units), then plain ones spread over the article up to
-    :data:`EXTRA_S` seconds (everything for :data:`WHOLE`)."""
+    text; then, up to the file's budget (:data:`BUDGET_S`), those holding a
+    spoken form of the lexicon, then those the normaliser wrote (units,
+    numbers), then plain ones, each kind spread over the article."""
     utterances = timings["utterances"]
     assert isinstance(utterances, list)
     vocabulary = {w for u in utterances for w in words(u["text"])}
-    english = [u for u in utterances if str(u["lang"]).split("-")[0] == "en"]
-    picked: dict[int, dict[str, object]] = {}
-    for u in english:
+    lexicon = _lexicon_pattern()
+    kinds: list[list[int]] = [[], [], [], []]
+    for i, u in enumerate(utterances):
         text = str(u["text"])
-        if name in WHOLE or any(a in text for a in alts) or _SHAPED.search(text):
-            picked[utterances.index(u)] = u
-    rest = [u for u in english if utterances.index(u) not in picked]
-    budget = EXTRA_S * 1000
-    step = max(1, len(rest) // 12)
-    for u in rest[::step]:
-        d = int(u["end_ms"]) - int(u["start_ms"])
-        if d <= budget:
-            picked[utterances.index(u)] = u
-            budget -= d
+        if str(u["lang"]).split("-")[0] != "en":
+            continue
+        if any(a in text for a in alts):
+            kinds[0].append(i)
+        elif lexicon.search(text):
+            kinds[1].append(i)
+        elif _NORMALISED.search(text):
+            kinds[2].append(i)
+        else:
+            kinds[3].append(i)
+    picked = set(kinds[0])
+    budget = BUDGET_S_FOR.get(name, BUDGET_S) * 1000
+    for kind in kinds[1:]:
+        for i in kind[::2] + kind[1::2]:  # spread over the article
+            d = int(utterances[i]["end_ms"]) - int(utterances[i]["start_ms"])
+            if d <= budget:
+                picked.add(i)
+                budget -= d
     pieces = [
         Piece(i, str(u["text"]), str(u["role"]), int(u["start_ms"]), int(u["end_ms"]))
-        for i, u in sorted(picked.items())
+        for i, u in enumerate(utterances)
+        if i in picked
     ]
     return Heard(name, vocabulary, pieces)
 
@@ -308,7 +353,7 @@ def listen(
                 cuts.append(piece)
                 owners.append((len(results), n))
         results.append(result)
-    texts, peak = hear(cuts)
+    texts, costs = hear(cuts)
     for (r, n), text in zip(owners, texts, strict=True):
         piece = results[r].pieces[n]
         piece.heard = f"{piece.heard} {text}".strip()
@@ -321,7 +366,7 @@ def listen(
         "audio_s": sum(r.seconds for r in results),
         "longest_piece_s": max((len(c) / RATE for c in cuts), default=0.0),
         "taken_s": time.monotonic() - started,
-        "peak_mb": peak,
+        **costs,
     }
     return results, figures
 
@@ -362,14 +407,16 @@ def build_and_listen(paths: Sequence[Path], out: Path) -> tuple[list[Heard], dic
 
 def report(results: Sequence[Heard], figures: dict[str, float]) -> str:
     """A table of what was heard, per file."""
-    lines = [f"{'file':26} {'audio s':>8} {'WER':>6}  alt texts heard (score)  strangers"]
+    lines = [f"{'file':26} {'audio s':>8} {'WER':>6}  alt texts heard (score)  unsaid words"]
     for r in results:
         alts = ", ".join(f"{s:.0f}" for _, s in r.alts) or "-"
-        strangers = ", ".join(f"{w}×{n}" for w, n in sorted(r.strangers().items())) or "-"
+        found = {**r.strangers(2), **({"dot": r.dots()[0]} if r.dots()[0] else {})}
+        strangers = ", ".join(f"{w}×{n}" for w, n in sorted(found.items())) or "-"
         lines.append(f"{r.name:26} {r.seconds:8.1f} {r.wer:6.1%}  {alts:23}  {strangers}")
     lines.append(
-        "heard {audio_s:.0f} s of audio in {taken_s:.0f} s (audio built in {build_s:.0f} s),"
-        " longest piece {longest_piece_s:.1f} s, peak {peak_mb:.0f} MB".format(**figures)
+        "heard {audio_s:.0f} s of audio in {taken_s:.0f} s ({cpu_s:.0f} s of CPU; the audio"
+        " was built in {build_s:.0f} s), longest piece {longest_piece_s:.1f} s,"
+        " peak {peak_mb:.0f} MB".format(**figures)
     )
     return "\n".join(lines)
 

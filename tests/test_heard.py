@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from asr import Heard, build_and_listen
+from asr import Heard, build_and_listen, report
 from conftest import SAMPLES, SEED
 
 pytestmark = [
@@ -31,13 +31,15 @@ MIN_ALT_SCORE = 85
 #: voice at 175 words a minute: 4% to 18% per file (see the README); the
 #: recogniser mishears some names and compounds whatever we do.
 MAX_WER = 0.25
-#: A word the script never says, heard this often in one file, is a mispronunciation.
-STRANGER_TIMES = 2
+#: A word the script never says, heard this often in one file, is a mispronunciation
+#: (the recogniser alone mishears a word twice now and then: "three" as "free").
+STRANGER_TIMES = 3
 
 
 @pytest.fixture(scope="module")
 def heard(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Heard]:
-    results, _ = build_and_listen(ARTICLES, tmp_path_factory.mktemp("heard"))
+    results, figures = build_and_listen(ARTICLES, tmp_path_factory.mktemp("heard"))
+    print("\n" + report(results, figures))  # shown with -s, or -rP
     return {r.name: r for r in results}
 
 
@@ -59,6 +61,11 @@ def test_no_word_is_heard_that_the_script_never_says(heard: dict[str, Heard], pa
         if any(w in p.heard.lower() for w in strangers)
     ]
     assert not strangers, f"heard but never said: {strangers} in {context}"
+    # "dot" above all: espeak-ng read "A.I." as "a dot I" (one stray hearing is noise).
+    heard_dots, said_dots = heard[path.stem].dots()
+    assert heard_dots <= said_dots + 1, [
+        (p.text, p.heard) for p in heard[path.stem].pieces if "dot" in p.heard.lower()
+    ]
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])

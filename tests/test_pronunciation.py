@@ -89,6 +89,7 @@ HEARD_AS = {
     "10x": "tEn taImz",
     "1920x1080": "baI",
     "1990s": "naInti:n naIntiz",
+    "3-2-1": "Tri: tu: w0n",
     "e.g.": "fO@r Egzaamp@L",
 }
 

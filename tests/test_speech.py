@@ -181,7 +181,7 @@ def test_numbers_dates_and_symbols_are_normalised() -> None:
         "On 5 March 2024 it cost 12.50 dollars and rose 45 percent."
     )
     assert normalize("Pages 10-20, the 3-2-1 rule, −77%.", "en") == (
-        "Pages 10 to 20, the 3-2-1 rule, minus 77 percent."
+        "Pages 10 to 20, the 3 2 1 rule, minus 77 percent."
     )
     assert normalize("Le 2024-03-05, 45 %.", "fr") == "Le 5 mars 2024, 45 pour cent."
 

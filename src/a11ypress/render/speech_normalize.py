@@ -192,6 +192,7 @@ _CURRENCY = re.compile(
 _PERCENT = re.compile(r"(\d)\s?%")
 _RANGE = re.compile(r"(?<![\w.,–—-])(\d[\d,.]*)\s?[–—-]\s?(\d[\d,.]*)(?![\w–—-])")
 _MINUS = re.compile(r"(?<![\w])[−-](?=\d)")
+_DIGIT_DASH = re.compile(r"(?<=\d)-(?=\d)")
 _HASH_NUMBER = re.compile(r"#(\d)")
 _SYMBOLS = re.compile(r"\s?([&+=×→≈≤≥~@°])\s?")
 _SPACES = re.compile(r"\s+")
@@ -438,6 +439,7 @@ def normalize(text: str, lang: str) -> str:
     text = _UNIT.sub(lambda m: _unit(m, lang), text)
     text = _RANGE.sub(lambda m: f"{m.group(1)} {_word(lang, 'to')} {m.group(2)}", text)
     text = _MINUS.sub(_word(lang, "-") + " ", text)
+    text = _DIGIT_DASH.sub(" ", text)  # "the 3-2-1 rule": espeak-ng says "dash"
     text = _HASH_NUMBER.sub(lambda m: f"{_word(lang, '#')} {m.group(1)}", text)
     text = _SYMBOLS.sub(lambda m: f" {_word(lang, m.group(1))} ", text)
     text = text.replace("…", "...")
