@@ -43,9 +43,9 @@ PAD_S = 0.3
 #: Audio heard by one recogniser process before it is replaced (memory).
 AUDIO_PER_PROCESS_S = 60.0
 #: Seconds of audio heard per file besides its images' utterances (CI time).
-BUDGET_S = 40.0
+BUDGET_S = 30.0
 #: More for the seed, where "a dot I" was heard.
-BUDGET_S_FOR = {"seed-secure-by-design": 90.0}
+BUDGET_S_FOR = {"seed-secure-by-design": 60.0}
 
 
 # ----------------------------------------------------------------- audio
