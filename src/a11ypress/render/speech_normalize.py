@@ -5,8 +5,9 @@ Three steps, applied to each passage in this order:
 1. :func:`split_sentences` cuts a passage into sentences without cutting after
    abbreviations (``e.g.``, ``Dr.``, ``U.S.``), initials or decimal numbers, and
    cuts over-long sentences at clause boundaries so no utterance is huge.
-2. :class:`Lexicon` replaces written forms with how they are said (``AI`` ->
-   ``A.I.``), from the built-in ``data/lexicon.yaml`` plus a user file.
+2. :class:`Lexicon` replaces written forms with how they are said (``A.I.``
+   -> ``AI``, ``CLI`` -> ``C-L-I``), from the built-in ``data/lexicon.yaml``
+   plus a user file.
 3. :func:`normalize` rewrites what engines read badly: ISO dates, currency,
    percentages, number ranges, units and durations ("4m 12s", "10 ms",
    "2 MB"), multipliers ("10x"), versions ("v3.2.1"), decades ("1990s"),
@@ -218,7 +219,7 @@ _UNITS: dict[str, dict[str, tuple[str, str]]] = {
         "min": ("minute", "minutes"),
         "h": ("hour", "hours"),
         "hr": ("hour", "hours"),
-        "hrs": ("hours", "hours"),
+        "hrs": ("hour", "hours"),
         "B": ("byte", "bytes"),
         "KB": ("kilobyte", "kilobytes"),
         "kB": ("kilobyte", "kilobytes"),
