@@ -181,15 +181,51 @@ def test_numbers_dates_and_symbols_are_normalised() -> None:
         "On 5 March 2024 it cost 12.50 dollars and rose 45 percent."
     )
     assert normalize("Pages 10-20, the 3-2-1 rule, −77%.", "en") == (
-        "Pages 10 to 20, the 3-2-1 rule, minus 77 percent."
+        "Pages 10 to 20, the 3 2 1 rule, minus 77 percent."
     )
     assert normalize("Le 2024-03-05, 45 %.", "fr") == "Le 5 mars 2024, 45 pour cent."
 
 
-def test_lexicon_builtin_and_user_file(tmp_path: Path) -> None:
-    assert LEXICON.apply("AI rules in the EU and UK, e.g. here", "en") == (
-        "A.I. rules in the E.U. and U.K., for example here"
+def test_units_durations_versions_and_decades_are_said_in_words() -> None:
+    assert normalize("Build: 4m 12s, then 4 m 12 s, then 1h 30min and 58 s.", "en") == (
+        "Build: 4 minutes 12 seconds, then 4 minutes 12 seconds, then 1 hour 30 minutes"
+        " and 58 seconds."
     )
+    assert normalize("10 ms, 1.5s, 1 s, 512 KB, 2MB, 100 GB, 16px, 1.5rem.", "en") == (
+        "10 milliseconds, 1.5 seconds, 1 second, 512 kilobytes, 2 megabytes,"
+        " 100 gigabytes, 16 pixels, 1.5rem."
+    )
+    assert normalize("10x faster at 1920x1080 with 10k users, 3-5s.", "en") == (
+        "10 times faster at 1920 by 1080 with 10 thousand users, 3 to 5 seconds."
+    )
+    assert normalize("Nuxt v3.2.1 and v4 (v3.x).", "en") == (
+        "Nuxt version 3.2.1 and version 4 (version 3.x)."
+    )
+    assert normalize("In the 1990s, the 2000s, the '80s, their 30s; it took 30s.", "en") == (
+        "In the nineteen nineties, the two thousands, the eighties, their thirties;"
+        " it took 30 seconds."
+    )
+    # "m" alone is metres, minutes or millions: left as written.
+    assert normalize("A 5m cable.", "en") == "A 5m cable."
+    assert normalize("Temps : 4 min 12 s, 2 Mo.", "fr") == (
+        "Temps : 4 minutes 12 secondes, 2 mégaoctets."
+    )
+
+
+def test_dotted_initialisms_and_url_schemes_are_not_spelled_out() -> None:
+    assert normalize("N.A.S.A. met the U.N. today at the U.N.", "en") == (
+        "NASA met the UN today at the UN."
+    )
+    assert normalize("See https://example.org/a now.", "en") == "See example.org/a now."
+
+
+def test_lexicon_builtin_and_user_file(tmp_path: Path) -> None:
+    assert LEXICON.apply("A.I. rules in the U.S. and U.K., e.g. the CLI", "en") == (
+        "AI rules in the US and UK, for example the C-L-I"
+    )
+    # A written form ending in a full stop keeps it when it ends the sentence.
+    assert LEXICON.apply("Apples, pears etc.", "en") == "Apples, pears et cetera."
+    assert LEXICON.apply("made in the U.S.", "en") == "made in the US."
     user = tmp_path / "lex.yaml"
     user.write_text("all:\n  AI: artificial intelligence\nen:\n  Nuxt: nukst\n", "utf-8")
     lex = load_lexicon(user)

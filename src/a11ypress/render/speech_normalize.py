@@ -5,10 +5,17 @@ Three steps, applied to each passage in this order:
 1. :func:`split_sentences` cuts a passage into sentences without cutting after
    abbreviations (``e.g.``, ``Dr.``, ``U.S.``), initials or decimal numbers, and
    cuts over-long sentences at clause boundaries so no utterance is huge.
-2. :class:`Lexicon` replaces written forms with how they are said (``AI`` ->
-   ``A.I.``), from the built-in ``data/lexicon.yaml`` plus a user file.
+2. :class:`Lexicon` replaces written forms with how they are said (``A.I.``
+   -> ``AI``, ``CLI`` -> ``C-L-I``), from the built-in ``data/lexicon.yaml``
+   plus a user file.
 3. :func:`normalize` rewrites what engines read badly: ISO dates, currency,
-   percentages, number ranges and symbols.
+   percentages, number ranges, units and durations ("4m 12s", "10 ms",
+   "2 MB"), multipliers ("10x"), versions ("v3.2.1"), decades ("1990s"),
+   dotted initialisms ("N.A.S.A.") and symbols.
+
+No spoken form ever holds a dot inside a word: espeak-ng reads "A.I." as
+"a dot I", and a dotted abbreviation before a capital ("the U.S. Senate") as
+the end of a sentence.
 
 espeak-ng already reads plain numbers well in every language it knows, so
 numbers are left as digits except where their context changes the reading.
@@ -16,6 +23,7 @@ numbers are left as digits except where their context changes the reading.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -94,6 +102,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "%": "percent",
         "&": "and",
         "to": "to",
+        "by": "by",
         "+": "plus",
         "=": "equals",
         "×": "times",
@@ -115,6 +124,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "%": "pour cent",
         "&": "et",
         "to": "à",
+        "by": "sur",
         "+": "plus",
         "=": "égale",
         "×": "fois",
@@ -183,9 +193,105 @@ _CURRENCY = re.compile(
 _PERCENT = re.compile(r"(\d)\s?%")
 _RANGE = re.compile(r"(?<![\w.,–—-])(\d[\d,.]*)\s?[–—-]\s?(\d[\d,.]*)(?![\w–—-])")
 _MINUS = re.compile(r"(?<![\w])[−-](?=\d)")
+_DIGIT_DASH = re.compile(r"(?<=\d)-(?=\d)")
 _HASH_NUMBER = re.compile(r"#(\d)")
 _SYMBOLS = re.compile(r"\s?([&+=×→≈≤≥~@°])\s?")
 _SPACES = re.compile(r"\s+")
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_DURATION_PART = rf"{_NUM}\s?(?:ms|min|hr|h|m|s)"
+_DURATION = re.compile(rf"(?<![\w.,]){_DURATION_PART}(?:\s{_DURATION_PART})+(?!\w)")
+_DURATION_SPLIT = re.compile(rf"({_NUM})\s?(ms|min|hr|h|m|s)")
+_UNIT = re.compile(rf"(?<![\w.,])({_NUM})(\s?)([A-Za-z]+)(?![\w/])")
+_DIMENSIONS = re.compile(r"(?<![\w.])(\d+)x(\d+)(?!\w|\.\d)")
+_VERSION_NUMBER = re.compile(r"(?<![\w.])v(\d+(?:\.(?:\d+|x))*)(?![\w]|\.\d)")
+_DECADE = re.compile(r"(?<![\w.,])(?:(1\d|20)|')?(\d)0s(?!\w)")
+_INITIALISM = re.compile(r"(?<![\w.])((?:[A-Z]\.){2,})(?![\w])")
+_URL_SCHEME = re.compile(r"(?<![\w])(?:https?|ftp)://")
+
+
+#: Units said after a number: symbol -> (singular, plural), per language
+#: (``en`` is the fallback). Matched case-sensitively after a number.
+_UNITS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "ms": ("millisecond", "milliseconds"),
+        "s": ("second", "seconds"),
+        "sec": ("second", "seconds"),
+        "min": ("minute", "minutes"),
+        "h": ("hour", "hours"),
+        "hr": ("hour", "hours"),
+        "hrs": ("hour", "hours"),
+        "B": ("byte", "bytes"),
+        "KB": ("kilobyte", "kilobytes"),
+        "kB": ("kilobyte", "kilobytes"),
+        "MB": ("megabyte", "megabytes"),
+        "GB": ("gigabyte", "gigabytes"),
+        "TB": ("terabyte", "terabytes"),
+        "KiB": ("kibibyte", "kibibytes"),
+        "MiB": ("mebibyte", "mebibytes"),
+        "GiB": ("gibibyte", "gibibytes"),
+        "kbps": ("kilobit per second", "kilobits per second"),
+        "Mbps": ("megabit per second", "megabits per second"),
+        "Gbps": ("gigabit per second", "gigabits per second"),
+        "px": ("pixel", "pixels"),
+        "pt": ("point", "points"),
+        "Hz": ("hertz", "hertz"),
+        "kHz": ("kilohertz", "kilohertz"),
+        "MHz": ("megahertz", "megahertz"),
+        "GHz": ("gigahertz", "gigahertz"),
+        "fps": ("frame per second", "frames per second"),
+        "k": ("thousand", "thousand"),
+        "x": ("times", "times"),
+    },
+    "fr": {
+        "ms": ("milliseconde", "millisecondes"),
+        "s": ("seconde", "secondes"),
+        "min": ("minute", "minutes"),
+        "h": ("heure", "heures"),
+        "o": ("octet", "octets"),
+        "Ko": ("kilo-octet", "kilo-octets"),
+        "Mo": ("mégaoctet", "mégaoctets"),
+        "Go": ("gigaoctet", "gigaoctets"),
+        "To": ("téraoctet", "téraoctets"),
+        "px": ("pixel", "pixels"),
+        "Hz": ("hertz", "hertz"),
+        "k": ("mille", "mille"),
+        "x": ("fois", "fois"),
+    },
+}
+#: Units of a duration written in parts ("4m 12s", "1h 30min"), where "m" is minutes.
+_DURATION_UNITS = {"h": "h", "hr": "h", "m": "min", "min": "min", "s": "s", "ms": "ms"}
+#: How a version number is introduced ("v3.2.1").
+_VERSION = {"en": "version", "fr": "version", "de": "Version", "es": "versión"}
+#: Decades: the tens digit -> its plural word ("1990s" -> "nineteen nineties").
+_DECADES = {
+    "1": "tens",
+    "2": "twenties",
+    "3": "thirties",
+    "4": "forties",
+    "5": "fifties",
+    "6": "sixties",
+    "7": "seventies",
+    "8": "eighties",
+    "9": "nineties",
+}
+#: The first two digits of a decade's year, as said before it ("nineteen").
+_CENTURIES = {
+    "10": "ten",
+    "11": "eleven",
+    "12": "twelve",
+    "13": "thirteen",
+    "14": "fourteen",
+    "15": "fifteen",
+    "16": "sixteen",
+    "17": "seventeen",
+    "18": "eighteen",
+    "19": "nineteen",
+    "20": "twenty",
+}
+#: Words before "30s" that make it a decade ("in their 30s"), not seconds.
+_DECADE_CUES = frozenset(
+    ["the", "early", "mid", "late", "his", "her", "their", "my", "your", "our", "its"]
+)
 
 
 def _base(lang: str) -> str:
@@ -259,13 +365,82 @@ def _currency(match: re.Match[str], lang: str) -> str:
     return " ".join(p for p in (amount, scale, _word(lang, symbol)) if p)
 
 
+def _at_end(text: str, pos: int) -> bool:
+    """Whether only closing punctuation and spaces follow ``pos`` in ``text``."""
+    return not text[pos:].strip(" \"'»”’)]")
+
+
+def _initialism(match: re.Match[str]) -> str:
+    """``N.A.S.A.`` -> ``NASA`` (a full stop kept when it ends the text)."""
+    letters = match.group(1).replace(".", "")
+    return letters + ("." if _at_end(match.string, match.end()) else "")
+
+
+def _unit_words(lang: str) -> dict[str, tuple[str, str]] | None:
+    return _UNITS.get(_base(lang))
+
+
+def _amount(number: str, unit: tuple[str, str]) -> str:
+    return f"{number} {unit[0] if number == '1' else unit[1]}"
+
+
+def _duration(match: re.Match[str], lang: str) -> str:
+    """``4m 12s`` -> ``4 minutes 12 seconds`` (parts must be in decreasing order)."""
+    units = _unit_words(lang)
+    parts = _DURATION_SPLIT.findall(match.group(0))
+    order = ["h", "min", "s", "ms"]
+    keys = [_DURATION_UNITS[u] for _, u in parts]
+    ranks = [order.index(k) for k in keys]
+    if units is None or any(b <= a for a, b in itertools.pairwise(ranks)):
+        return match.group(0)
+    return " ".join(_amount(n, units[k]) for (n, _), k in zip(parts, keys, strict=True))
+
+
+def _unit(match: re.Match[str], lang: str) -> str:
+    """``10 ms`` -> ``10 milliseconds``, ``2MB`` -> ``2 megabytes``, ``10x`` -> ``10 times``."""
+    number, space, symbol = match.groups()
+    units = _unit_words(lang)
+    if units is None or symbol not in units or (space and symbol in ("k", "x")):
+        return match.group(0)
+    return _amount(number, units[symbol])
+
+
+def _decade(match: re.Match[str], lang: str) -> str:
+    """``1990s`` -> ``nineteen nineties``, ``'80s`` -> ``eighties``; a bare ``30s`` only
+    after a cue ("in their 30s"), else it is left for the units (seconds)."""
+    century, tens = match.group(1), match.group(2)
+    if _base(lang) != "en":
+        return match.group(0)
+    if century is None:
+        before = match.string[: match.start()].split()
+        if not before or before[-1].lower() not in _DECADE_CUES or tens == "0":
+            return match.group(0)
+        return _DECADES[tens]
+    if century == "'":
+        return _DECADES.get(tens, match.group(0))
+    if tens == "0":
+        return "two thousands" if century == "20" else f"{_CENTURIES[century]} hundreds"
+    return f"{_CENTURIES[century]} {_DECADES[tens]}"
+
+
 def normalize(text: str, lang: str) -> str:
-    """Rewrite dates, currency, percentages, ranges and symbols as words."""
+    """Rewrite dates, currency, percentages, units, durations, versions,
+    decades, ranges, dotted initialisms and symbols as words."""
+    text = _URL_SCHEME.sub("", text)
     text = _ISO_DATE.sub(lambda m: _date(m, lang), text)
+    text = _INITIALISM.sub(_initialism, text)
     text = _CURRENCY.sub(lambda m: _currency(m, lang), text)
     text = _PERCENT.sub(lambda m: f"{m.group(1)} {_word(lang, '%')}", text)
+    text = _VERSION_NUMBER.sub(
+        lambda m: f"{_VERSION.get(_base(lang), 'version')} {m.group(1)}", text
+    )
+    text = _DECADE.sub(lambda m: _decade(m, lang), text)
+    text = _DURATION.sub(lambda m: _duration(m, lang), text)
+    text = _DIMENSIONS.sub(lambda m: f"{m.group(1)} {_word(lang, 'by')} {m.group(2)}", text)
+    text = _UNIT.sub(lambda m: _unit(m, lang), text)
     text = _RANGE.sub(lambda m: f"{m.group(1)} {_word(lang, 'to')} {m.group(2)}", text)
     text = _MINUS.sub(_word(lang, "-") + " ", text)
+    text = _DIGIT_DASH.sub(" ", text)  # "the 3-2-1 rule": espeak-ng says "dash"
     text = _HASH_NUMBER.sub(lambda m: f"{_word(lang, '#')} {m.group(1)}", text)
     text = _SYMBOLS.sub(lambda m: f" {_word(lang, m.group(1))} ", text)
     text = text.replace("…", "...")
@@ -308,9 +483,16 @@ class Lexicon:
 
         def spoken(match: re.Match[str]) -> str:
             out = table[match.group(0)]
-            # "... the U.S." must not become "the U.S.." at a sentence end.
+            # "... the U.S." must not become "the U.S.." at a sentence end,
+            # and "... etc." at the end must keep its full stop.
             if out.endswith(".") and text.startswith(".", match.end()):
                 out = out[:-1]
+            elif (
+                match.group(0).endswith(".")
+                and not out.endswith(".")
+                and _at_end(text, match.end())
+            ):
+                out += "."
             return out
 
         return pattern.sub(spoken, text)
