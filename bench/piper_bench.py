@@ -171,7 +171,7 @@ def main() -> None:
                 f"{audio / one:6.1f}x real time ({audio / cpu:6.1f}x per CPU second) | "
                 f"{len(cores)} cores {n:7.1f} s = "
                 f"{one / n:4.2f}x speed-up | peak RSS per worker {_mb(peak.worker_peak())}, "
-                f"whole build {_mb(peak.total)} | 1-core and {len(cores)}-core MP3 "
+                f"whole build {_mb(peak.total)} (PSS) | 1-core and {len(cores)}-core MP3 "
                 f"{'identical' if same else 'DIFFER'}"
             )
         print(

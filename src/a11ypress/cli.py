@@ -519,6 +519,13 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @_read_code_opt
 @_lexicon_opt
+@click.option(
+    "--engine",
+    type=click.Choice(["espeak", "piper"]),
+    default="espeak",
+    show_default=True,
+    help="The engine the script is for (its own lexicon entries apply).",
+)
 @_components_opt
 @_lang_opt
 @_quiet_opt
@@ -526,6 +533,7 @@ def speech(
     file: Path,
     read_code: bool,
     lexicon: Path | None,
+    engine: str,
     components: Path | None,
     lang: str,
     quiet: bool,
@@ -537,10 +545,16 @@ def speech(
     """
     from a11ypress.render.speech import SpeechOptions, format_script, speech_script
     from a11ypress.render.speech_normalize import load_lexicon
+    from a11ypress.tts.engines import neural_voices, piper_languages
 
     rep = Reporter(quiet)
     try:
-        lex = load_lexicon(lexicon)
+        neural = neural_voices(engine, None, str(file))
+    except InputError as exc:
+        click.echo(f"error: {exc.diagnostic.message}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    try:
+        lex = load_lexicon(lexicon).for_engine(engine, piper_languages(neural))
         loaded = load(file, vocab=_vocab(components), lang=lang)
     except InputError as exc:
         rep.report([exc.diagnostic])
