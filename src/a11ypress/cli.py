@@ -340,6 +340,10 @@ def build(
             sys.exit(EXIT_DEPENDENCY)
     if "audio" in names and engine == "piper":
         _check_piper(voice)
+    elif voice and voice.endswith(".onnx"):
+        raise click.BadParameter(
+            "a .onnx voice is a Piper voice: add --engine piper", param_hint="--voice"
+        )
     vocab = _vocab(components)
     rep = Reporter(quiet)
     failures: list[str] = []
