@@ -30,7 +30,8 @@ from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify
 from a11ypress.transforms.text import plain_text
-from a11ypress.tts.options import AUDIO_FORMATS, AudioOptions
+from a11ypress.transforms.walk import iter_nodes
+from a11ypress.tts.options import AUDIO_FORMATS, ENGINES, AudioFormat, AudioOptions, Engine
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 
@@ -152,10 +153,11 @@ def inspect(
 
 
 def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
-    """Nested heading tree: [{"level", "text", "id", "children"}]."""
+    """Nested heading tree: [{"level", "text", "id", "children"}], with the
+    headings inside components, callouts and lists too (in document order)."""
     root: list[dict[str, object]] = []
     stack: list[tuple[int, list[dict[str, object]]]] = [(0, root)]
-    for b in blocks:
+    for b in iter_nodes(blocks):
         if not isinstance(b, Heading):
             continue
         node: dict[str, object] = {
@@ -257,7 +259,7 @@ def _unique_name(stem: str, used: set[str]) -> str:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "piper"]),
+    type=click.Choice(ENGINES),
     default="espeak",
     show_default=True,
     help="Audio: speech engine (piper: a neural voice, pip install 'a11ypress[neural]').",
@@ -302,8 +304,8 @@ def build(
     strict: bool,
     digest: str | None,
     sort: str,
-    audio_format: str,
-    engine: str,
+    audio_format: AudioFormat,
+    engine: Engine,
     voice: str | None,
     rate: int,
     read_code: bool,
@@ -525,7 +527,7 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
 @_lexicon_opt
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "piper"]),
+    type=click.Choice(ENGINES),
     default="espeak",
     show_default=True,
     help="The engine the script is for (its own lexicon entries apply).",
@@ -573,7 +575,7 @@ def speech(
 @click.option("--lang", "lang", metavar="TAG", help="Only voices for this language (e.g. fr).")
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "piper"]),
+    type=click.Choice(ENGINES),
     default="espeak",
     show_default=True,
     help="Whose voices: espeak-ng's, or the installed Piper (neural) voices.",

@@ -27,9 +27,6 @@ from a11ypress.tts.piper_voices import (
     voice_for_language,
 )
 
-#: Engine names for ``--engine`` (the first is the default).
-ENGINES = ("espeak", "piper")
-
 
 class Synthesizer(Protocol):
     """What a worker needs from an engine."""

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+AudioFormat = Literal["mp3", "m4b", "wav"]
+#: Speech engines: espeak-ng (the default and the fallback) and Piper (neural).
+Engine = Literal["espeak", "piper"]
+#: Their names, the default first.
+ENGINES: tuple[Engine, ...] = ("espeak", "piper")
+"""An audio container a11ypress writes."""
 
 #: Audio containers and their file extensions.
-AUDIO_FORMATS = {"mp3": ".mp3", "m4b": ".m4b", "wav": ".wav"}
+AUDIO_FORMATS: dict[AudioFormat, str] = {"mp3": ".mp3", "m4b": ".m4b", "wav": ".wav"}
 
 
 @dataclass(frozen=True, slots=True)
 class AudioOptions:
     """Options of the ``audio`` output format."""
 
-    format: str = "mp3"
+    format: AudioFormat = "mp3"
     """``mp3`` (ID3 chapters), ``m4b`` (AAC with chapters, needs ffmpeg) or ``wav``."""
-    engine: str = "espeak"
+    engine: Engine = "espeak"
     """Speech engine: ``espeak`` (espeak-ng, the default) or ``piper`` (a
     neural voice, ``pip install 'a11ypress[neural]'``; languages it has no
     voice for are read by espeak-ng)."""
