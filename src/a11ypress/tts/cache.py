@@ -10,14 +10,14 @@ and checked when read, so an interrupted build leaves the cache consistent.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from a11ypress.fsutil import atomic_file
 
 _MAGIC = b"A11YSEG1"
 _HEADER = struct.Struct("<8sIII")  # magic, samples, speech samples, payload length
@@ -90,17 +90,9 @@ class SpeechCache:
         return Segment(samples, speech, data[_HEADER.size :])
 
     def write(self, key: str, segment: Segment) -> None:
-        """Store an entry atomically (temporary file + rename in the same folder)."""
-        p = self.path(key)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        """Store an entry atomically (temporary file + rename in the same folder;
+        not flushed to disk: an entry lost in a crash is only synthesised again)."""
         head = _HEADER.pack(_MAGIC, segment.samples, segment.speech, len(segment.payload))
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=p.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(head)
-                fh.write(segment.payload)
-            os.replace(tmp, p)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        with atomic_file(self.path(key), durable=False, mode=None) as fh:
+            fh.write(head)
+            fh.write(segment.payload)
