@@ -36,6 +36,7 @@ bench: setup-dev
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/site_bench.py
 	$(BIN)/python bench/audio_bench.py
 
 ## make check: run the judges (EPUBCheck, Ace, the PDF/UA-1 checker) on what `make run` wrote

@@ -207,6 +207,14 @@ def test_the_pins_hold() -> None:
     assert result.exit_code == 2 and "--engine piper" in result.output
 
 
+def test_engine_in_the_config_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "mixed.md", MIXED)
+    _write(tmp_path, "a11ypress.toml", 'engine = "piper"\nvoice = "nobody-here"\n')
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--to", "audio"])
+    assert result.exit_code == 4 and "nobody-here" in result.stderr
+    assert INSTALL_HINT in result.stderr
+
+
 def test_piper_not_installed_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(piper_voices, "piper_installed", lambda: False)
     result = CliRunner().invoke(main, ["voices", "--engine", "piper"])

@@ -91,6 +91,25 @@ CATALOGUE: dict[str, CodeInfo] = {
     "would-overwrite-input": CodeInfo((_E,), "an output would overwrite an input; not written"),
     "write-failed": CodeInfo((_E,), "an output could not be written"),
     "internal-error": CodeInfo((_E,), "a bug in a11ypress; the other articles are still built"),
+    # folder inputs and the project config
+    "skipped": CodeInfo(
+        (_I,), "a folder input's article or folder is left out (partial, draft, hidden, --exclude)"
+    ),
+    "no-articles": CodeInfo((_E,), "a folder input holds no article to convert"),
+    "outside-site": CodeInfo((_W,), "a symbolic link leads outside the site root; not read"),
+    "folder-meta": CodeInfo((_W,), "a folder's .navigation.yml or _dir.yml cannot be used"),
+    "anchor-not-found": CodeInfo(
+        (_I,), "a link to another article names no heading of it; it leads to its start"
+    ),
+    "internal-links": CodeInfo(
+        (_I,), "how many links between articles became links inside the book"
+    ),
+    "base-path": CodeInfo((_I,), "the path prefix the site's own links use, guessed from them"),
+    "config-syntax": CodeInfo((_E,), "the project config file is not valid TOML"),
+    "config-unreadable": CodeInfo((_E,), "the project config file cannot be read"),
+    "config-unknown-key": CodeInfo((_E,), "the project config names an option that does not exist"),
+    "config-bad-value": CodeInfo((_E,), "a project config value is of the wrong kind"),
+    "config-outside": CodeInfo((_E,), "the project config names a file outside its folder"),
 }
 
 

@@ -85,7 +85,7 @@ def test_a_crashing_exporter_does_not_stop_the_batch(
             raise RuntimeError("boom")
         real()["json"][1](doc, out, options, sink)
 
-    monkeypatch.setattr("a11ypress.cli.formats", lambda: {**real(), "json": (".json", crash)})
+    monkeypatch.setattr("a11ypress.pipeline.formats", lambda: {**real(), "json": (".json", crash)})
     res = build(*good, "--to", "json", "-o", tmp_path / "out")
     assert res.exit_code == 1
     assert f"{good[2]}: error: internal error, please report it: RuntimeError: boom" in res.stderr

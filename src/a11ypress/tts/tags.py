@@ -82,6 +82,8 @@ def _tables_of_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> 
     """One top-level CTOC listing every chapter in order; when there are more
     than a CTOC can list, one CTOC per article (its own chapter and its
     sections) under a top-level CTOC listing the articles."""
+    if any(ch.depth for ch in chapters):
+        return _nested_contents(ids, chapters)
     if len(ids) <= MAX_CTOC_ENTRIES:
         return [
             CTOC(
@@ -114,4 +116,39 @@ def _tables_of_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> 
                 sub_frames=[TIT2(encoding=3, text=[title])],
             )
         )
+    return frames
+
+
+def _nested_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> list[CTOC]:
+    """Nested CTOCs for a book with parts: a chapter with chapters below it in
+    the outline (a part, an article with sections) becomes a CTOC listing its
+    own CHAP first, then what is below it."""
+    frames: list[CTOC] = []
+    # (outline level, element id, title, children ids)
+    stack: list[tuple[int, str, str, list[str]]] = [(0, "toc", "Contents", [])]
+
+    def close() -> None:
+        _, ident, title, kids = stack.pop()
+        frames.append(
+            CTOC(
+                element_id=ident,
+                flags=CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if ident == "toc" else 0),
+                child_element_ids=kids[:MAX_CTOC_ENTRIES],
+                sub_frames=[TIT2(encoding=3, text=[title])],
+            )
+        )
+
+    for n, (ident, ch) in enumerate(zip(ids, chapters, strict=True)):
+        while stack[-1][0] >= ch.outline:
+            close()
+        following = chapters[n + 1] if n + 1 < len(chapters) else None
+        if following is not None and following.outline > ch.outline:
+            group = f"toc-{ident}"
+            stack[-1][3].append(group)
+            stack.append((ch.outline, group, ch.title, [ident]))
+        else:
+            stack[-1][3].append(ident)
+    while stack:
+        close()
+    frames.reverse()  # the top-level CTOC first
     return frames
