@@ -208,7 +208,7 @@ def test_the_pins_hold() -> None:
 
 
 def test_engine_in_the_config_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "mixed.md", MIXED)
+    _write(tmp_path, "mixed.md", MIXED)
     _write(tmp_path, "a11ypress.toml", 'engine = "piper"\nvoice = "nobody-here"\n')
     result = CliRunner().invoke(main, ["build", str(tmp_path), "--to", "audio"])
     assert result.exit_code == 4 and "nobody-here" in result.stderr
