@@ -268,6 +268,10 @@ def build(
     except DependencyMissing as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DEPENDENCY)
+    if options.report:
+        _write_report(
+            options.out, options.out / "report.html", judges=True, ace=True, quiet=options.quiet
+        )
     summary = build_result_summary(result)
     if summary:
         click.echo(summary, err=True)
@@ -311,6 +315,56 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
         click.echo(f"{v.path}\t{v.judge}\t{status}")
         bad += not v.ok
     sys.exit(EXIT_FAILED if bad else EXIT_OK)
+
+
+def _write_report(out_dir: Path, target: Path, *, judges: bool, ace: bool, quiet: bool) -> None:
+    """Write the accessibility report of ``out_dir`` (HTML at ``target``, JSON beside it)."""
+    from a11ypress.report import write_report
+
+    if not quiet:
+        click.echo(
+            "Writing the accessibility report" + (" (running the judges)" if judges else ""),
+            err=True,
+        )
+    try:
+        page, twin, data = write_report(out_dir, target, judges=judges, ace=ace)
+    except InputError as exc:
+        click.echo(exc.diagnostic.format(), err=True)
+        sys.exit(EXIT_USAGE)
+    for note in data["notes"]:
+        click.echo(f"note: {note}", err=True)
+    click.echo(str(page))
+    click.echo(str(twin))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML page to write (default: OUT_DIR/report.html); the JSON goes beside it.",
+)
+@click.option("--no-judges", is_flag=True, help="Do not run EPUBCheck, Ace or the PDF/UA checker.")
+@click.option("--no-ace", is_flag=True, help="Run EPUBCheck and the PDF/UA checker, not Ace.")
+@_quiet_opt
+def report(out_dir: Path, target: Path | None, no_judges: bool, no_ace: bool, quiet: bool) -> None:
+    """Write an accessibility report of the build in OUT_DIR: one offline HTML page.
+
+    It shows each book in every format with the judges' verdicts and the
+    conformance claims, the findings linked to their source lines, heading
+    outlines, reading and listening time, every image with its alt text and
+    where it appears, the audio chapters with a player, and the links left
+    unresolved.  report.json beside it holds the same data.
+    """
+    _write_report(
+        out_dir,
+        target or out_dir / "report.html",
+        judges=not no_judges,
+        ace=not no_ace,
+        quiet=quiet,
+    )
 
 
 @main.command()

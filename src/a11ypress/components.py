@@ -25,6 +25,10 @@ RoleName = Literal[
     "code-group",
     "link-card",
     "container",
+    "group",
+    "field",
+    "figure",
+    "video",
     "ignore",
 ]
 """What a component can mean; the resolver handles every one of them."""
@@ -52,7 +56,10 @@ class Role:
     url: str = "to"
     """Prop holding the link target (role ``link-card``)."""
     title: str = "title"
-    """Prop holding the title (roles ``link-card``, ``callout``)."""
+    """Prop holding the title (roles ``link-card``, ``callout``, ``group``, ``video``)."""
+    text: str | None = None
+    """Prop holding the visible text of an inline component that has no content
+    (``:kbd{value="Ctrl"}``)."""
 
 
 Vocabulary = dict[str, Role]

@@ -55,7 +55,19 @@ CATALOGUE: dict[str, CodeInfo] = {
         (_I,), "a component the vocabulary does not know; kept as a container"
     ),
     "image-without-src": CodeInfo((_W,), "an image component has no source; its text is kept"),
+    "empty-heading": CodeInfo((_I,), "a heading with no text; left out of every output"),
     "missing-alt": CodeInfo((_W,), "an informative image has no alt text, nor one to borrow"),
+    # the alt-text lint (transforms/altlint.py)
+    "alt-empty-informative": CodeInfo(
+        (_W,), 'an image with a caption, or alone in a link, has alt="" (decorative)'
+    ),
+    "alt-file-name": CodeInfo((_W,), "the alt text is a file name or a URL"),
+    "alt-redundant-prefix": CodeInfo((_W,), 'the alt text starts with "image of" or "picture of"'),
+    "alt-too-long": CodeInfo(
+        (_W,), "the alt text is over 250 characters and there is no long description"
+    ),
+    "alt-duplicate": CodeInfo((_W,), "the same alt text on different images of the article"),
+    "alt-repeats-caption": CodeInfo((_W,), "the alt text repeats the caption word for word"),
     "image-*": CodeInfo(
         (_W, _I), "an image file could not be had; a placeholder with its alt is shown"
     ),

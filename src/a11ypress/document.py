@@ -9,6 +9,7 @@ from a11ypress.components import Vocabulary, builtin_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.mdc import parse_mdc
 from a11ypress.model import Document, Metadata
+from a11ypress.transforms.altlint import lint_diagnostics
 from a11ypress.transforms.resolve import resolve
 
 #: Largest article accepted, in bytes.
@@ -56,6 +57,7 @@ def parse_text(
         default_lang=lang,
         sink=sink,
     )
+    sink.items.extend(lint_diagnostics(doc))  # alt text, judged once for every format
     return Loaded(doc, tuple(sink.items))
 
 

@@ -112,6 +112,12 @@ class BuildOptions:
     """Order of the articles of a digest (within each folder of a site)."""
     strict: bool = option(False, "Exit with 3 when any warning was reported.", kind="bool")
     """Treat warnings as failures (exit code 3)."""
+    report: bool = option(
+        False,
+        "Also write DIR/report.html and DIR/report.json (runs the judges).",
+        kind="bool",
+    )
+    """Write the accessibility report of the output folder after the build."""
     quiet: bool = option(
         False, "Hide info-level diagnostics.", flags=("-q", "--quiet"), kind="bool"
     )

@@ -18,6 +18,7 @@ from a11ypress.export import ExportOptions, formats, output_extension, output_pa
 from a11ypress.inputs import Article, assets_for, expand, routes_of, settle
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
+from a11ypress.report.manifest import MANIFEST_NAME, book_entry, write_manifest
 from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
@@ -79,6 +80,10 @@ class _Run:
         self.result = BuildResult()
         self.vocab: Vocabulary = load_vocabulary(options.components)
         self.inputs: set[Path] = set()
+        self.books: list[dict[str, object]] = []
+        """The build manifest's entries, one per book written."""
+        self.written: list[Path] = []
+        """Files (sidecars included) written for the book being exported."""
 
     def report(self, items: Sequence[Diagnostic]) -> None:
         self.result.diagnostics.extend(items)
@@ -124,14 +129,17 @@ class _Run:
         )
 
     def export(self, doc: Document, stem: str, options: ExportOptions) -> bool:
-        """Run each chosen exporter on one document; True when all succeeded."""
+        """Run each chosen exporter on one document; True when all succeeded.
+        The files written are left in :attr:`written`."""
         ok = True
+        self.written = []
         for name in self.options.formats:
             ext = formats()[name][0]
             target = self.options.out / (stem + output_extension(name, ext, options))
             sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
             if _export_one(doc, name, target, options, sink, self.inputs):
                 self.result.outputs.append(target)
+                self.written += output_paths(name, target)
                 self.events.output(target)
             else:
                 ok = False
@@ -222,7 +230,21 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
         _build_digest(state, articles, options.title)
     else:
         _build_each(state, articles)
+    _write_manifest(state)
     return state.result
+
+
+def _write_manifest(state: _Run) -> None:
+    """Record the books written in the output folder's build manifest (read
+    by ``a11ypress report``); never written over an input."""
+    out = state.options.out
+    if not state.books or not out.is_dir():
+        return
+    if (out / MANIFEST_NAME).resolve() in state.inputs:
+        refused = f"not writing {MANIFEST_NAME}: it is an input"
+        state.report([Diagnostic("would-overwrite-input", refused, Severity.ERROR)])
+        return
+    write_manifest(out, state.books)
 
 
 def _build_each(state: _Run, articles: list[Article]) -> None:
@@ -231,14 +253,20 @@ def _build_each(state: _Run, articles: list[Article]) -> None:
         _prefetch_audio(state, articles)
     used: set[str] = set()
     for article in state.events.progress(articles, "Converting"):
+        mark = len(state.result.diagnostics)
         doc = state.load(article)
         if doc is None:
             continue
         options = state.export_options((article.path,), article)
-        if state.export(doc, _unique_name(article.stem, used), options):
+        stem = _unique_name(article.stem, used)
+        if state.export(doc, stem, options):
             state.result.articles += 1
         else:
             state.result.failed.append(str(article.path))
+        diags = state.result.diagnostics[mark:]
+        state.books.append(
+            book_entry(stem, doc, [article.path], state.written, diags, options.assets, False)
+        )
 
 
 def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
@@ -268,10 +296,20 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
     )
     del placed
     options = state.export_options(sources, first)
+    mark = len(state.result.diagnostics)
     if state.export(book, slugify(title), options):
         state.result.articles += count
     else:
         state.result.failed.append(f"digest {title!r}")
+    names = {str(p) for p in sources}
+    log = state.result.diagnostics
+    diags = [d for d in log[:mark] if d.file in names] + log[mark:]
+    state.books.append(
+        book_entry(
+            slugify(title), book, sources, state.written, diags, options.assets, True,
+            state.options.out,
+        )
+    )
 
 
 def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[Placed]:

@@ -33,6 +33,7 @@ from a11ypress.export.book import (
     toc_tree,
 )
 from a11ypress.export.images import ImageCollector, ImageFile
+from a11ypress.export.pdflayout import hanging_spaces
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.export.printimages import for_print
 from a11ypress.fsutil import atomic_write
@@ -227,7 +228,7 @@ def _render(
     fetcher = _fetcher(allowed, sink)
     identifier = hashlib.sha256(html).hexdigest()[:32].encode()
     missing: set[str] = set()
-    with _captured_log(sink, missing), repaired_tags():
+    with _captured_log(sink, missing), repaired_tags(), hanging_spaces():
         sheets = [
             CSS(string=f"@page {{ size: {paper}; }}", base_url=BASE_URL, url_fetcher=fetcher),
             CSS(

@@ -181,9 +181,13 @@ def inline_html(stack: list[etree._Element], raw: str) -> None:
     if tag in DROP_WITH_CONTENT and tag not in VOID and not raw.rstrip().endswith("/>"):
         stack.append(etree.Element(f"{{{XHTML}}}{tag}"))  # detached: a sink
         return
-    if raw.startswith("<!--") or tag not in PHRASING:
+    if raw.startswith("<!--") or tag not in PHRASING | {"a"}:
         return
+    if tag == "a" and any(etree.QName(x).localname == "a" for x in _self_and_up(stack[-1])):
+        return  # a link inside a link is not allowed: keep its text in the outer one
     e = el(stack[-1], tag)
+    if tag == "a":
+        _link_target(e, raw)
     if tag in ("br", "wbr") or raw.rstrip().endswith("/>"):
         return
     stack.append(e)
@@ -213,14 +217,7 @@ def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
         return
     if tag in FLOW:
         e = el(parent, tag)
-        for key, raw in src.attrib.items():
-            k, v = str(key).lower(), str(raw)
-            if k in SAFE_ATTRS:
-                if k == "href":
-                    if not _REMOTE_LINK.match(v.strip()):
-                        continue  # relative, fragment or script: nothing it could point at
-                    v = safe_href(v)
-                e.set(k, clean(v))
+        _copy_attrs(e, src)
         if tag == "th" and "scope" not in e.attrib:
             e.set("scope", "col")
         target = e
@@ -235,6 +232,33 @@ def _copy_safe(parent: etree._Element, src: etree._Element) -> None:
             append_text(target, child.tail)
     if src.tail:
         append_text(parent, src.tail)
+
+
+def _copy_attrs(e: etree._Element, src: etree._Element) -> None:
+    """The allowed attributes of ``src`` onto ``e``; an ``href`` only to the web
+    or an e-mail address (relative, fragment or script: nothing it could point at)."""
+    for key, raw in src.attrib.items():
+        k, v = str(key).lower(), str(raw)
+        if k in SAFE_ATTRS:
+            if k == "href":
+                if not _REMOTE_LINK.match(v.strip()):
+                    continue
+                v = safe_href(v)
+            e.set(k, clean(v))
+
+
+def _self_and_up(e: etree._Element) -> list[etree._Element]:
+    """``e`` and its ancestors."""
+    return [e, *e.iterancestors()]
+
+
+def _link_target(e: etree._Element, raw: str) -> None:
+    """The attributes of a raw inline ``<a ...>`` tag onto ``e``."""
+    try:
+        src = lxml_html.fragment_fromstring(raw + "</a>")
+    except (etree.ParserError, ValueError):
+        return
+    _copy_attrs(e, src)
 
 
 def image_placeholder(parent: etree._Element, alt: str) -> None:

@@ -22,6 +22,7 @@ from a11ypress.transforms.alt import known_alts as known_alts
 from a11ypress.transforms.alt import lacks_alt, shown_alt
 from a11ypress.transforms.links import link_target
 from a11ypress.transforms.outline import Outline, outline
+from a11ypress.transforms.resolve import free_id, heading_ids
 from a11ypress.transforms.text import plain_text
 
 from .dom import (
@@ -282,11 +283,9 @@ class XhtmlRenderer:
         return t
 
     def _cell(self, tr: etree._Element, cell: m.TableCell, tag: str, scope: str) -> None:
-        empty = all(isinstance(k, m.Text) and not k.text.strip() for k in cell.children)
-        if tag == "th" and empty and self.options.epub:
-            # An empty header (a table's corner) heads nothing: a plain cell in
-            # the EPUB (axe: empty-table-header). The tagged PDF keeps a TH, so
-            # that the cells below still have their headers.
+        if tag == "th" and self.options.epub and not plain_text(cell.children).strip():
+            # An empty header names nothing (Ace: empty-table-header). The PDF
+            # keeps the TH: a TD with no header above it fails PDF/UA.
             tag = "td"
         attrs = {"scope": scope} if tag == "th" else {}
         if cell.align:
@@ -327,13 +326,8 @@ class XhtmlRenderer:
         """An ``<img>``, or a visible placeholder with the alt text."""
         alt = shown_alt(img) or ""
         line = img.pos.line if img.pos else None
-        if lacks_alt(img):
+        if lacks_alt(img):  # reported once per article by transforms/altlint.py
             self.found.missing_alt += 1
-            self.sink.add(
-                "missing-alt",
-                f'image {img.src!r} has no alt text; add an alt (or alt="" if it is decorative)',
-                line,
-            )
         ref = self.options.images(img)
         if ref.href is None:
             self._unavailable(parent, img, ref, alt, line)
@@ -534,7 +528,8 @@ def render_article_into(
     """Render one article as a ``<section>`` inside ``parent``; return it and what
     it holds (several articles can share one document, as in a PDF digest)."""
     title = doc.metadata.title or "Untitled"
-    attrs = {"class": "article", "id": options.id_prefix + "article"}
+    taken = heading_ids(doc)
+    attrs = {"class": "article", "id": options.id_prefix + free_id("article", taken)}
     if options.epub:
         attrs[EPUB_TYPE] = "chapter"
         attrs["role"] = "doc-chapter"
@@ -543,7 +538,7 @@ def render_article_into(
         set_lang(section, doc.metadata.language)
     r = XhtmlRenderer(options, sink, outline(doc))
     if not doc.title_in_body:
-        ident = options.id_prefix + "title"
+        ident = options.id_prefix + free_id("title", taken)
         el(section, "h1", {"id": ident}, title)
         r.found.headings.append(HeadingEntry(1, title, ident))
     r.blocks(section, doc.children)

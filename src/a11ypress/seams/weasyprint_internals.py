@@ -10,6 +10,9 @@
   that is a link itself, inherited by those inside it).
 - Boxes are read for ``element``, ``element_tag`` and ``link_annotation``, and
   margin boxes (running headers, page numbers) are told apart by class.
+- ``weasyprint.layout.inline.split_first_line`` (how much text fits on a
+  line) is wrapped (:func:`wrapped_line_split`) so that spaces at the end of
+  a line hang.
 - WeasyPrint's log is read for two message texts: the ``.notdef`` glyph warning
   (which characters no font draws) and "Failed to load" (a refused fetch).
 """
@@ -57,11 +60,24 @@ PRIVATE: tuple[Private, ...] = (
             "parent_link",
         ),
     ),
-    Private("weasyprint.formatting_structure.boxes", "Box.link"),
     Private("weasyprint.formatting_structure.boxes", "MarginBox"),
     Private("weasyprint.formatting_structure.boxes", "Box.link_annotation"),
     Private("weasyprint.formatting_structure.boxes", "Box.element_tag", on_instance=True),
     Private("weasyprint.formatting_structure.boxes", "Box.element", on_instance=True),
+    Private("weasyprint.formatting_structure.boxes", "Box.link"),
+    Private(
+        "weasyprint.layout.inline",
+        "split_first_line",
+        (
+            "text",
+            "style",
+            "context",
+            "max_width",
+            "justification_spacing",
+            "is_line_start",
+            "minimum",
+        ),
+    ),
 )
 #: Public names relied on in a way WeasyPrint's documentation does not show
 #: (subclassing its URL fetcher), checked by the canary test all the same.
@@ -105,6 +121,9 @@ def wrapped_anchors(gather: Callable[[GatherAnchors], GatherAnchors]) -> Iterato
         yield
     finally:
         weasy_document.gather_anchors = original
+SplitFirstLine = Callable[..., Any]
+"""``split_first_line(text, style, context, max_width, ...)``; its result's
+third item is where the next line resumes (None: the text fits)."""
 
 
 def is_margin_box(box: Any) -> bool:
@@ -132,3 +151,16 @@ def wrapped_tagging(
     finally:
         tags._build_box_tree = original_tree
         weasy_pdf.add_tags = original_add
+
+
+@contextmanager
+def wrapped_line_split(split: Callable[[SplitFirstLine], SplitFirstLine]) -> Iterator[None]:
+    """While active, the inline layout's ``split_first_line`` is ``split(original)``."""
+    from weasyprint.layout import inline
+
+    original = inline.split_first_line
+    inline.split_first_line = split(original)
+    try:
+        yield
+    finally:
+        inline.split_first_line = original

@@ -15,10 +15,11 @@ from a11ypress.mdc import RawDocument
 from a11ypress.mdc.props import bound_value
 from a11ypress.model import PropValue
 
+from . import prose
 from .alt import resolve_alts
 from .metadata import resolve_metadata
 from .text import plain_text
-from .walk import map_nodes, rebuild
+from .walk import iter_nodes, map_nodes, rebuild
 
 #: Props that configure a component rather than carry text for the reader.
 _NON_TEXT_PROPS = frozenset(
@@ -108,6 +109,11 @@ class Resolver:
         b = rebuild(b, self.blocks, self.inlines)
         if isinstance(b, m.Paragraph):
             return [self._paragraph(b)]
+        if isinstance(b, m.Heading) and not plain_text(b).strip():
+            # nothing to read, nor to list in a table of contents
+            line = b.pos.line if b.pos else None
+            self.sink.add("empty-heading", "empty heading left out", line, Severity.INFO)
+            return []
         return [b]
 
     def _paragraph(self, p: m.Paragraph) -> m.Block:
@@ -139,6 +145,7 @@ class Resolver:
         children = self.blocks(c.children)
         if c.lang:
             children = tuple(_with_lang(b, c.lang) for b in children)
+        to = prose.target(props) if role.role != "link-card" else None
         match role.role:
             case "heading":
                 return self._heading_component(c, role, props, children)
@@ -149,7 +156,20 @@ class Resolver:
                 return [self._image_component(c, role, props, children), *rest]
             case "callout":
                 slots = {s.name: s for s in c.slots}
-                return [self._callout(c, role, props, children, slots)]
+                callout = self._callout(c, role, props, children, slots)
+                if to is not None:
+                    assert isinstance(callout, m.Callout)
+                    linked = prose.link_blocks(callout.children, to, c.pos)
+                    callout = replace(callout, children=linked)
+                return [callout]
+            case "video":
+                named = props.get(role.title) or props.get("alt") or props.get("label")
+                src = prose.video_source(c, role.src) or to
+                return [prose.video_placeholder(str(named) if named else None, src, c.pos)]
+            case "figure":
+                return self._figure(c, children)
+            case "group" | "field":
+                return [self._group(c, role, props, children, to)]
             case "code-group":
                 group = m.CodeGroup(
                     children=children + tuple(self._slot_blocks(c.slots)), lang=c.lang, pos=c.pos
@@ -158,7 +178,7 @@ class Resolver:
             case "link-card":
                 return [self._link_card(c, role, props, children)]
             case "container":
-                return [self._container(c, props, children)]
+                return [self._container(c, props, children, to)]
             case _:
                 assert_never(role.role)
 
@@ -225,19 +245,83 @@ class Resolver:
         )
 
     def _container(
-        self, c: m.Component, props: dict[str, PropValue], children: tuple[m.Block, ...]
+        self,
+        c: m.Component,
+        props: dict[str, PropValue],
+        children: tuple[m.Block, ...],
+        to: str | None,
     ) -> m.Block:
-        """A component kept as it is, its text props shown before its content."""
+        """A component kept as it is, its text props shown before its content
+        (which links to its ``to``/``href`` target, if any)."""
         data = self.data_blocks(props, c.pos)
         slots_out = tuple(replace(s, children=self.blocks(s.children)) for s in c.slots)
+        body = tuple(data) + children
+        if to is not None:
+            body = prose.link_blocks(body, to, c.pos)
         return m.Component(
             name=c.name,
             props=c.props,
-            children=tuple(data) + children,
+            children=body,
             slots=slots_out,
             lang=c.lang,
             pos=c.pos,
         )
+
+    def _group(
+        self,
+        c: m.Component,
+        role: Role,
+        props: dict[str, PropValue],
+        children: tuple[m.Block, ...],
+        url: str | None,
+    ) -> m.Block:
+        """A tab, accordion item, card or field: its title in bold (a link when
+        the component has a target), then its content."""
+        head: m.Block | None
+        if role.role == "field":
+            head = prose.field_label(props, c.pos)
+            skip: tuple[str, ...] = ("name", "type", "required")
+        else:
+            text = props.get(role.title) or props.get("label")
+            slots = {s.name: s for s in c.slots}
+            title: tuple[m.Inline, ...] = ()
+            if "title" in slots:
+                title = _inline_content(self.blocks(slots["title"].children))
+            elif isinstance(text, str) and text.strip():
+                title = (m.Text(text=text),)
+            head = prose.label_paragraph(title, url, c.pos) if title else None
+            skip = (role.title, "label")
+            if title:
+                url = None  # the title is the link
+        rest = self._slot_blocks(s for s in c.slots if s.name != "title")
+        body = tuple(self.data_blocks(props, c.pos, skip=skip)) + children + tuple(rest)
+        if url is not None:
+            body = prose.link_blocks(body, url, c.pos)
+        return m.Component(
+            name=c.name,
+            props=c.props,
+            children=((head,) if head is not None else ()) + body,
+            lang=c.lang,
+            pos=c.pos,
+        )
+
+    def _figure(self, c: m.Component, children: tuple[m.Block, ...]) -> list[m.Block]:
+        """A figure component: its image with its ``figcaption`` (role
+        ``paragraph`` or any component named so) as the caption."""
+        caption: tuple[m.Inline, ...] = ()
+        for raw in c.children:
+            if isinstance(raw, m.Component) and raw.name in ("figcaption", "prose-figcaption"):
+                caption = _inline_content(self.blocks(raw.children))
+        figures = [b for b in children if isinstance(b, m.Figure)]
+        if len(figures) != 1 or not caption:
+            return list(children)
+        out: list[m.Block] = []
+        for b in children:
+            if b is figures[0]:
+                out.append(replace(b, caption=b.caption or caption, lang=b.lang or c.lang))
+            elif not (isinstance(b, m.Paragraph) and _inline_content((b,)) == caption):
+                out.append(b)
+        return out
 
     def _slot_blocks(self, slots: Iterable[m.Slot]) -> list[m.Block]:
         out: list[m.Block] = []
@@ -295,7 +379,7 @@ class Resolver:
         rest = self._slot_blocks(s for s in c.slots if s.name != "title")
         data = self.data_blocks(props, c.pos, skip=(role.title,) if title else ())
         return m.Callout(
-            kind=c.name,
+            kind=c.name.removeprefix("prose-"),
             label=label,
             title=title,
             children=tuple(data) + children + tuple(rest),
@@ -362,6 +446,16 @@ class Resolver:
             return [m.Link(url=str(url), children=text)]
         if role is not None and role.role == "ignore":
             return []
+        if role is not None and role.role == "video":
+            title = props.get(role.title) or props.get("alt") or props.get("label")
+            src = props.get(role.src)
+            where = src.strip() if isinstance(src, str) and src.strip() else prose.target(props)
+            block = prose.video_placeholder(str(title) if title else None, where, c.pos)
+            return list(block.children)
+        if not kids and role is not None and role.text is not None:
+            value = props.get(role.text)
+            if isinstance(value, str | int | float) and str(value).strip():
+                kids = (m.Text(text=str(value)),)
         if not kids:
             texts = [
                 str(v)
@@ -370,6 +464,9 @@ class Resolver:
             ]
             if texts:
                 kids = (m.Text(text=" ".join(texts)),)
+        to = prose.target(props)
+        if to is not None:
+            kids = prose.link_inlines(kids, to)
         return [replace(c, children=kids)]
 
 
@@ -450,6 +547,19 @@ def _inline_content(blocks: Iterable[m.Block]) -> tuple[m.Inline, ...]:
 def _with_lang(b: m.Block, lang: str) -> m.Block:
     """Give ``b`` a language unless it has one."""
     return b if b.lang else replace(b, lang=lang)
+
+
+def heading_ids(doc: m.Document | m.Section) -> set[str]:
+    """The ids of every heading in ``doc``."""
+    return {n.id for n in iter_nodes(doc) if isinstance(n, m.Heading) and n.id}
+
+
+def free_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-0``, ``base-00``... when a heading already has that
+    id (an article's own heading called "Title" is ``#title``)."""
+    while base in taken:
+        base += "-0" if "-" not in base else "0"
+    return base
 
 
 def slugify(text: str) -> str:
