@@ -16,9 +16,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from markdown_it.common.normalize_url import validateLink
+
 from a11ypress import model as m
 from a11ypress.mdc import parse_mdc
 from a11ypress.mdc.frontmatter import split_front_matter
+from a11ypress.mdc.tomodel import refused_url
 
 NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "mdc-outline.mjs"
@@ -191,8 +194,12 @@ _DROP = ("spread", "info", "meta", "ref", "label")
 def canon(node: Any) -> Any:
     """Remove representation-only differences so equal meaning compares equal."""
     if isinstance(node, list):
-        items = [canon(x) for x in node]
-        items = [x for x in items if x is not None]
+        items = []
+        for x in map(canon, node):
+            if isinstance(x, dict) and x.get("t") == "_splice":
+                items.extend(x["children"])
+            elif x is not None:
+                items.append(x)
         merged: list[Any] = []
         for x in items:  # merge adjacent text
             if (
@@ -215,6 +222,11 @@ def canon(node: Any) -> Any:
         return {"t": "text", "v": node.get("default") or ""}
     if t == "definition":
         return None
+    if t == "link" and refused_url(str(node.get("url", ""))):
+        # a11ypress shows a javascript:/data:/... link as its text (SECURITY.md)
+        return {"t": "_splice", "children": canon(node.get("children", []))}
+    if t == "image" and not validateLink(str(node.get("url", ""))):
+        return {"t": "text", "v": node.get("alt") or ""}
     out = {k: canon(v) for k, v in node.items() if k not in _DROP}
     if t in ("html",):
         out["v"] = str(out.get("v", "")).strip()

@@ -26,6 +26,31 @@ def test_inspect_positions() -> None:
     assert all("line" in b for b in data["children"])
 
 
+def test_inspect_raw_shows_components_as_written(tmp_path: Path) -> None:
+    src = tmp_path / "a.md"
+    src.write_text(
+        "---\ntitle: Raw\n---\n::Tip{.wide}\nHi [x](javascript:go()).\n::\n\n:read-more{to=/x}\n"
+    )
+    res = CliRunner().invoke(main, ["inspect", str(src), "--raw", "--positions"])
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["front_matter"] == {"title": "Raw"}
+    tip, more = data["children"]
+    assert (tip["type"], tip["name"], tip["props"], tip["line"]) == (
+        "Component",
+        "tip",
+        {"class": "wide"},
+        4,
+    )
+    assert (more["type"], more["name"], more["props"]) == ("Component", "read-more", {"to": "/x"})
+    assert "a.md:5: warning: link to a javascript: URL is shown as its text only" in res.stderr
+    # the resolved model maps the same components through the vocabulary
+    resolved = json.loads(CliRunner().invoke(main, ["inspect", str(src)]).stdout)
+    assert [b["type"] for b in resolved["children"]] == ["Callout", "LinkCard"]
+    bad = CliRunner().invoke(main, ["inspect", str(src), "--raw", "--outline"])
+    assert bad.exit_code == 2
+
+
 def test_user_vocabulary_overrides_and_extends(tmp_path: Path) -> None:
     src = tmp_path / "a.md"
     src.write_text("::pro-tip\nUse it.\n::\n\n::ad-banner\nBuy now.\n::\n\n::tip\nHidden?\n::\n")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -24,9 +24,10 @@ from a11ypress import __version__
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.config import find_config, load_config
 from a11ypress.diagnostics import Diagnostic, InputError, Severity
-from a11ypress.document import load
+from a11ypress.document import load, read_article
 from a11ypress.inputs import Article
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
+from a11ypress.mdc import parse_mdc
 from a11ypress.model import Block, Heading
 from a11ypress.options import BuildOptions, OptionsError, option_fields
 from a11ypress.pipeline import DependencyMissing, Events, build_result_summary, run
@@ -111,14 +112,30 @@ def main() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--outline", is_flag=True, help="Print only the heading tree.")
 @click.option("--positions", is_flag=True, help="Include source line numbers.")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Print the parse before the component vocabulary is applied "
+    "(components with their names and props as written).",
+)
 @_components_opt
 @_lang_opt
 @_quiet_opt
 def inspect(
-    file: Path, outline: bool, positions: bool, components: Path | None, lang: str, quiet: bool
+    file: Path,
+    outline: bool,
+    positions: bool,
+    raw: bool,
+    components: Path | None,
+    lang: str,
+    quiet: bool,
 ) -> None:
     """Print the document model of FILE as JSON on stdout."""
     rep = Reporter(quiet)
+    if raw:
+        if outline:
+            raise click.UsageError("--raw and --outline cannot be combined")
+        _inspect_raw(file, positions, rep)
     try:
         loaded = load(file, vocab=_vocab(components), lang=lang)
     except InputError as exc:
@@ -130,6 +147,24 @@ def inspect(
     else:
         click.echo(to_json(loaded.document, positions=positions))
     sys.exit(EXIT_FAILED if loaded.failed else EXIT_OK)
+
+
+def _inspect_raw(file: Path, positions: bool, rep: Reporter) -> NoReturn:
+    """``inspect --raw``: the parser's output as JSON, then exit."""
+    try:
+        parsed = parse_mdc(read_article(file), str(file))
+    except InputError as exc:
+        rep.report([exc.diagnostic])
+        sys.exit(EXIT_FAILED)
+    rep.report(parsed.diagnostics)
+    view = {
+        "front_matter": parsed.front_matter,
+        "children": parsed.children,
+        "footnotes": parsed.footnotes,
+    }
+    click.echo(to_json(view, positions=positions))
+    failed = any(d.severity is Severity.ERROR for d in parsed.diagnostics)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
 def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:

@@ -74,6 +74,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     "image-unavailable": CodeInfo((_W,), "an image could not be shown; a placeholder is shown"),
     "relative-link": CodeInfo((_I,), "a site-relative link and no site address; shown as text"),
     "dangling-link": CodeInfo((_W,), "a link to an id that nothing has; shown as text"),
+    "refused-url": CodeInfo(
+        (_W,), "a link or image to a javascript:, vbscript:, data: or file: URL; shown as text"
+    ),
     # options and resources
     "bad-vocabulary": CodeInfo((_E,), "the --components file cannot be used"),
     "bad-lexicon": CodeInfo((_E,), "the --lexicon file cannot be used"),

@@ -61,10 +61,11 @@ def parse_text(
     return Loaded(doc, tuple(sink.items))
 
 
-def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Loaded:
-    """Read and parse an article file.
+def read_article(path: Path) -> str:
+    """The text of an article file.
 
-    Raises :class:`InputError` when the file cannot be read or is not UTF-8 text.
+    Raises :class:`InputError` when the file cannot be read, is too large or
+    is not UTF-8 text.
     """
     name = str(path)
     try:
@@ -84,10 +85,17 @@ def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Lo
             Diagnostic("unreadable", f"cannot read: {exc.strerror or exc}", Severity.ERROR, name)
         ) from exc
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             Diagnostic("not-utf8", f"not UTF-8 text (byte {exc.start})", Severity.ERROR, name, line)
         ) from exc
-    return parse_text(text, name, vocab=vocab, lang=lang)
+
+
+def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Loaded:
+    """Read and parse an article file.
+
+    Raises :class:`InputError` when the file cannot be read or is not UTF-8 text.
+    """
+    return parse_text(read_article(path), str(path), vocab=vocab, lang=lang)

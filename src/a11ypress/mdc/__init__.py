@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import linkify as builtin_linkify
 from markdown_it.token import Token
@@ -34,6 +35,7 @@ from .depth import (
 )
 from .frontmatter import split_front_matter
 from .inline import mdc_inline_plugin
+from .standalone import mdc_standalone_plugin
 from .tomodel import TokenConverter
 
 __all__ = ["RawDocument", "make_markdown", "parse_mdc"]
@@ -67,12 +69,28 @@ def make_markdown() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(mdc_block_plugin)
     md.use(mdc_inline_plugin)
+    md.use(mdc_standalone_plugin)
     md.disable(["footnote_inline"], ignoreInvalid=True)
+    # Every link is parsed as a link, as remark-mdc does; the model builder
+    # shows one with a refused scheme (javascript:, data:...) as its text.
+    md.validateLink = _any_link  # type: ignore[method-assign]
+    md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     guard_block_depth(md)
     guard_inline_work(md)
     _fast_pretest(md)
     _bounded_linkify(md)
     return md
+
+
+def _any_link(url: str) -> bool:
+    """Link validator that accepts every URL (see :func:`make_markdown`)."""
+    return True
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's URL normalisation, except that a ``#fragment`` is kept as
+    written: it names a heading id (``#café-au-lait``), not a web address."""
+    return url if url.startswith("#") else normalizeLink(url)
 
 
 def _fast_pretest(md: MarkdownIt) -> None:

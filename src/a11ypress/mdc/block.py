@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -23,6 +24,7 @@ from markdown_it.rules_block import StateBlock
 from a11ypress.model import PropValue
 
 from .depth import LINE_WORK, spend
+from .inline import component_end
 from .props import kebab, label_end, parse_props
 from .yamlsafe import YamlProblem, load_mapping
 
@@ -31,6 +33,9 @@ _CLOSER = re.compile(r"(:{2,})[ \t]*$")
 _SLOT = re.compile(r"#([A-Za-z][^{\s]*)")
 _YAML_FENCE = re.compile(r"-{3,}[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
+#: A blank line, then an indented line starting with ``:`` (cheap pre-check).
+_MAYBE_BREAKOUT = re.compile(r"\n[ \t]*\n[ \t]+:")
+_LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 #: Largest YAML props block accepted, in lines.
 MAX_PROPS_LINES = 2_000
 
@@ -188,8 +193,9 @@ def _props_block(state: StateBlock, body: _Body, start: int, end: int, indent: i
         body.first = body.content_end
         body.slots = []
         return
-    text = "\n".join(
-        state.src[state.bMarks[n] : state.eMarks[n]] for n in range(first + 1, yaml_end)
+    # Every line ends with its newline, so a final ``key: |`` keeps it.
+    text = "".join(
+        state.src[state.bMarks[n] : state.eMarks[n]] + "\n" for n in range(first + 1, yaml_end)
     )
     loaded = (
         YamlProblem(f"props block is too long ({yaml_end - first - 1} lines)")
@@ -305,10 +311,68 @@ def _tokenize_range(state: StateBlock, start: int, end: int, indent: int) -> Non
     widths = [state.sCount[n] for n in range(start, end) if not state.isEmpty(n)]
     old = (state.parentType, state.lineMax, state.blkIndent, state.line)
     state.parentType = "mdc"
-    state.lineMax = end
     state.blkIndent = max(old[2], min([indent, *widths]))
-    state.md.block.tokenize(state, start, end)
+    bounds = [start, *_list_breakouts(state, start, end, state.blkIndent), end]
+    for a, b in pairwise(bounds):
+        state.lineMax = b
+        state.md.block.tokenize(state, a, b)
     state.parentType, state.lineMax, state.blkIndent, state.line = old
+
+
+def _list_breakouts(state: StateBlock, start: int, end: int, base: int) -> list[int]:
+    """Lines in ``[start, end)`` where a component leaves a list, as in remark-mdc.
+
+    Inside a component, a component line (``::name`` or a stand-alone
+    ``:name``) that follows a blank line and is indented under a list item is
+    not part of that item: it and what follows are siblings of the list.
+    Lines inside nested components and fenced code are skipped."""
+    if start >= end or not _MAYBE_BREAKOUT.search(
+        state.src, state.bMarks[start], state.eMarks[end - 1]
+    ):
+        return []
+    out: list[int] = []
+    #: (indentation, is a list item line) of earlier lines, indentation rising.
+    parents: list[tuple[int, bool]] = []
+    nested: list[int] = []
+    fence: str | None = None
+    blank_before = False
+    for n in range(start, end):
+        if state.isEmpty(n):
+            blank_before = True
+            continue
+        text = _line(state, n)
+        width = state.sCount[n]
+        after_blank, blank_before = blank_before, False
+        if fence is not None:
+            if text.startswith(fence) and not text[len(fence) :].strip(fence[0] + " \t"):
+                fence = None
+            continue
+        while parents and parents[-1][0] >= width:
+            parents.pop()
+        in_item = bool(parents) and parents[-1][1] and width > base
+        parents.append((width, bool(_LIST_ITEM.match(text))))
+        fm = _FENCE.match(text)
+        if fm and not (fm.group(1)[0] == "`" and "`" in text[fm.end() :]):
+            fence = fm.group(1)
+        elif text.startswith("::"):
+            cm = _CLOSER.match(text)
+            if cm:
+                k = len(cm.group(1))
+                if k in nested:
+                    while nested and nested.pop() != k:
+                        pass
+                continue
+            op = parse_opener(text)
+            if op is None:
+                continue
+            if not nested and after_blank and in_item:
+                out.append(n)
+            nested.append(op.colons)
+        elif not nested and after_blank and in_item and text.startswith(":"):
+            found = component_end(text, 0, len(text))
+            if found is not None and not text[found.end :].strip(" \t"):
+                out.append(n)
+    return out
 
 
 def mdc_block_plugin(md: MarkdownIt) -> None:

@@ -12,7 +12,9 @@ from a11ypress.model import PropValue
 
 _NAME_CHARS = re.compile(r"[^\s=\"'<>`{}/]+")
 _UNQUOTED = re.compile(r"[^\s\"'<>=`{}]+")
-_CLASS_ID = re.compile(r"[^\s.#{}\"'<>=`]+")
+#: A ``.class`` or ``#id`` value: as in remark-mdc it may hold ``#``, ``[``, ``]``
+#: (Tailwind's ``.bg-[#E74249]``) and ends at a space, ``.`` or ``}``.
+_CLASS_ID = re.compile(r"[^\s.#}\"'<>=`][^\s.}\"'<>=`]*")
 _KEBAB = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
@@ -133,18 +135,17 @@ def parse_props(src: str, start: int, *, multiline: bool) -> PropsParse | None:
             if not m or m.group().startswith((":", "@")) or not m.group()[0].isalpha():
                 return None
             name = kebab(m.group())
-            i = m.end()
+            i = _skip_space(src, m.end(), multiline)
             if i < n and src[i] == "=":
-                i += 1
+                i = _skip_space(src, i + 1, multiline)
                 if i >= n:
                     return None
                 q = src[i]
                 if q in "\"'":
-                    j = src.find(q, i + 1)
-                    if j < 0 or (not multiline and "\n" in src[i + 1 : j]):
+                    read = _quoted(src, i, bound)
+                    if read is None or (not multiline and "\n" in read[0]):
                         return None
-                    raw = src[i + 1 : j]
-                    i = j + 1
+                    raw, i = read
                 else:
                     m2 = _UNQUOTED.match(src, i)
                     if not m2:
@@ -162,12 +163,47 @@ def parse_props(src: str, start: int, *, multiline: bool) -> PropsParse | None:
                 if bound:
                     return None
                 props[name] = True
-            if i < n and src[i] not in " \t\n\r}":
+            if i < n and src[i] not in " \t\n\r}" and src[i - 1] not in " \t\n\r":
                 return None
     if classes:
         merged = " ".join(classes)
         props = {"class": merged, **{k: v for k, v in props.items() if k != "class"}}
     return PropsParse(props, i)
+
+
+def _skip_space(src: str, i: int, multiline: bool) -> int:
+    """Index of the first character at or after ``i`` that is not a space
+    (nor a newline, when ``multiline``)."""
+    blanks = " \t\n\r" if multiline else " \t"
+    n = len(src)
+    while i < n and src[i] in blanks:
+        i += 1
+    return i
+
+
+def _quoted(src: str, start: int, bound: bool) -> tuple[str, int] | None:
+    """The quoted value opened at ``src[start]`` and the index after its
+    closing quote, or None when it is not closed.
+
+    In a bound value (``:key='...'``) a backslash escapes the next character,
+    as in remark-mdc.  In any value ``\\'`` (or ``\\"``) is the quote itself:
+    remark-mdc shows such props as text, but an author who escapes a quote
+    means it (see KNOWN_DIFFERENCES in the differential tests)."""
+    q = src[start]
+    out: list[str] = []
+    i = start + 1
+    n = len(src)
+    while i < n:
+        c = src[i]
+        if c == q:
+            return "".join(out), i + 1
+        if c == "\\" and i + 1 < n and (bound or src[i + 1] == q):
+            out.append(src[i + 1])
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return None
 
 
 def bound_value(raw: str, data: dict[str, PropValue]) -> PropValue:

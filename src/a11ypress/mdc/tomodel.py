@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from markdown_it.common.normalize_url import validateLink
+from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
 from a11ypress import model as m
@@ -16,8 +18,10 @@ from .depth import MAX_INLINE_DEPTH, flatten_inlines
 from .fence import parse_info
 from .props import lookup
 
-_TASK = re.compile(r"\[([ xX])\](?:[ \t]|$)")
+_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|\n)")
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+#: URL schemes a link or image never points to (shown as text instead).
+_REFUSED_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
 def props_to_attrs(props: dict[str, PropValue], *, skip: tuple[str, ...] = ()) -> m.Attrs | None:
@@ -139,7 +143,7 @@ class TokenConverter:
         text = tok.content[:-1] if tok.content.endswith("\n") else tok.content
         if tok.type == "code_block":
             return m.CodeBlock(text=text, pos=self.pos(tok))
-        info = parse_info(tok.info)
+        info = parse_info(unescapeAll(tok.info))  # backslash escapes and entities, as CommonMark
         return m.CodeBlock(
             text=text,
             language=info.language,
@@ -165,7 +169,7 @@ class TokenConverter:
                 first = kids[0].children[0]
                 if isinstance(first, m.Text):
                     tm = _TASK.match(first.text)
-                    if tm:
+                    if tm and (first.text[tm.end() :].strip() or len(kids[0].children) > 1):
                         checked = tm.group(1) != " "
                         rest = first.text[tm.end() :]
                         para_kids = ((m.Text(text=rest),) if rest else ()) + kids[0].children[1:]
@@ -307,6 +311,12 @@ class TokenConverter:
             close = _CLOSERS.get(tok.type)
             if close is not None:
                 kids, i = self._inlines(toks, i, close, block)
+                href = str(tok.attrs.get("href", ""))
+                if tok.type == "link_open" and refused_url(href):
+                    self._refused("link", href, block)
+                    for k in kids:
+                        _add_inline(out, k)
+                    continue
                 out.append(self._container(tok, tuple(kids), block))
             else:
                 self._leaf(out, tok, block)
@@ -356,6 +366,10 @@ class TokenConverter:
         elif t == "image":
             alt = "".join(_plain(c) for c in tok.children or [])
             title = tok.attrs.get("title")
+            if not validateLink(str(tok.attrs.get("src", ""))):
+                self._refused("image", str(tok.attrs.get("src", "")), block)
+                _add_text(out, alt)
+                return
             out.append(
                 m.Image(
                     src=str(tok.attrs.get("src", "")),
@@ -379,6 +393,18 @@ class TokenConverter:
             out.extend(kids)
         elif tok.content:
             _add_text(out, tok.content)
+
+    def _refused(self, what: str, url: str, block: Token | None) -> None:
+        """Report a link or image whose URL scheme is never followed."""
+        where = self.pos(block) if block is not None else None
+        scheme = url.strip().split(":", 1)[0][:20]
+        self.sink.add(
+            "refused-url",
+            f"link to a {scheme}: URL is shown as its text only"
+            if what == "link"
+            else f"image from a {scheme}: URL is shown as its alt text only",
+            where.line if where else None,
+        )
 
     def _attach(self, out: list[m.Inline], tok: Token) -> None:
         """Attach ``{props}`` to the element just before it, or keep it as text."""
@@ -436,6 +462,20 @@ class TokenConverter:
             Severity.INFO,
         )
         return ""
+
+
+def refused_url(url: str) -> bool:
+    """True for a script, data or local-file URL, which no output links to."""
+    squashed = "".join(ch for ch in url.lower() if ch > " ")
+    return squashed.startswith(_REFUSED_SCHEMES)
+
+
+def _add_inline(out: list[m.Inline], node: m.Inline) -> None:
+    """Append an inline, merging plain text with a preceding Text node."""
+    if isinstance(node, m.Text) and node.lang is None:
+        _add_text(out, node.text)
+    else:
+        out.append(node)
 
 
 def _add_text(out: list[m.Inline], text: str) -> None:

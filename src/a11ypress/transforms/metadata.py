@@ -11,6 +11,8 @@ from a11ypress.model import PropValue
 from .text import plain_text
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: The excerpt marker: an HTML comment ``<!-- more -->`` alone on its line.
+_MORE = re.compile(r"\s*<!--\s*more\s*-->\s*$", re.I)
 #: Front matter keys that become Metadata fields (the rest go to ``extra``).
 _USED = frozenset(
     {
@@ -76,6 +78,15 @@ def _image(v: PropValue, alt_fallback: PropValue = None) -> m.Image | None:
     return None
 
 
+def excerpt(body: Sequence[m.Block]) -> str:
+    """Plain text of the paragraphs before a ``<!-- more -->`` line (the
+    excerpt, as Nuxt Content marks it); empty when there is no such line."""
+    for i, b in enumerate(body):
+        if isinstance(b, m.HtmlBlock) and _MORE.match(b.html):
+            return " ".join(plain_text(p) for p in body[:i] if isinstance(p, m.Paragraph))
+    return ""
+
+
 def _first(blocks: Sequence[m.Block], kind: type) -> m.Block | None:
     for b in blocks:
         if isinstance(b, kind):
@@ -108,7 +119,7 @@ def resolve_metadata(
     )
     if not description:
         para = _first(body, m.Paragraph)
-        description = plain_text(para) if para else ""
+        description = excerpt(body) or (plain_text(para) if para else "")
     date_raw = fm.get("date") or tags.get("date") or tags.get("datePublished")
     date = None
     if isinstance(date_raw, str) and _DATE.match(date_raw):

@@ -17,6 +17,7 @@ from a11ypress.model import PropValue
 
 from . import prose
 from .alt import resolve_alts
+from .anchors import heading_id, heading_text
 from .metadata import resolve_metadata
 from .text import plain_text
 from .walk import iter_nodes, map_nodes, rebuild
@@ -570,15 +571,16 @@ def slugify(text: str) -> str:
 
 
 def assign_heading_ids(doc: m.Document, used: set[str] | None = None) -> m.Document:
-    """Give every heading of ``doc`` a unique id (kept when the article gave
-    one), in document order: headings in component slots, callouts, list
-    items and footnotes included.  ``used`` holds ids already taken."""
+    """Give every heading of ``doc`` a unique id as Nuxt does (see
+    :mod:`.anchors`), in document order: headings in component slots,
+    callouts, list items and footnotes included.  ``used`` holds ids already
+    taken."""
     taken: set[str] = set() if used is None else used
 
     def give_id(node: m.AnyNode) -> m.AnyNode:
         if not isinstance(node, m.Heading):
             return node
-        return replace(node, id=unique_id(node.id or slugify(plain_text(node)), taken))
+        return replace(node, id=heading_id(node.id, heading_text(node), taken))
 
     return map_nodes(doc, give_id, inlines=False)
 
