@@ -34,6 +34,7 @@ from a11ypress.pipeline import DependencyMissing, Events, build_result_summary, 
 from a11ypress.serialize import to_json
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
+from a11ypress.tts.options import ENGINES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -405,6 +406,13 @@ def report(out_dir: Path, target: Path | None, no_judges: bool, no_ace: bool, qu
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @_read_code_opt
 @_lexicon_opt
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="espeak",
+    show_default=True,
+    help="The engine the script is for (its own lexicon entries apply).",
+)
 @_components_opt
 @_lang_opt
 @_quiet_opt
@@ -412,6 +420,7 @@ def speech(
     file: Path,
     read_code: bool,
     lexicon: Path | None,
+    engine: str,
     components: Path | None,
     lang: str,
     quiet: bool,
@@ -423,10 +432,16 @@ def speech(
     """
     from a11ypress.render.speech import SpeechOptions, format_script, speech_script
     from a11ypress.render.speech_normalize import load_lexicon
+    from a11ypress.tts.engines import neural_voices, piper_languages
 
     rep = Reporter(quiet)
     try:
-        lex = load_lexicon(lexicon)
+        neural = neural_voices(engine, None, str(file))
+    except InputError as exc:
+        click.echo(f"error: {exc.diagnostic.message}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    try:
+        lex = load_lexicon(lexicon).for_engine(engine, piper_languages(neural))
         loaded = load(file, vocab=_vocab(components), lang=lang)
     except InputError as exc:
         rep.report([exc.diagnostic])
@@ -439,13 +454,23 @@ def speech(
 
 @main.command()
 @click.option("--lang", "lang", metavar="TAG", help="Only voices for this language (e.g. fr).")
-def voices(lang: str | None) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="espeak",
+    show_default=True,
+    help="Whose voices: espeak-ng's, or the installed Piper (neural) voices.",
+)
+def voices(lang: str | None, engine: str) -> None:
     """List the speech engine's voices: id, languages, name (tab-separated).
 
-    Pass an id, a name or a language to `build --voice`.
+    Pass an id, a name or a language to `build --voice` (with the same --engine).
     """
     from a11ypress.tts.pool import list_voices
 
+    if engine == "piper":
+        _piper_voices(lang)
+        return
     try:
         found = list_voices()
     except Exception as exc:  # the engine could not start at all
@@ -457,3 +482,18 @@ def voices(lang: str | None) -> None:
         if base and not any(code.split("-")[0] == base for code in v.languages):
             continue
         click.echo(f"{v.id}\t{','.join(v.languages)}\t{v.name}")
+
+
+def _piper_voices(lang: str | None) -> None:
+    """`voices --engine piper`: the installed Piper voices (exit 4 when none)."""
+    from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
+
+    try:
+        found = resolve_voices(None)
+    except PiperUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    for v in found:
+        if lang and not v.speaks(lang):
+            continue
+        click.echo(f"{v.id}\t{v.language}\t{v.package or v.model}")

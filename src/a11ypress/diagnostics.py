@@ -91,6 +91,12 @@ CATALOGUE: dict[str, CodeInfo] = {
     # audio
     "unknown-voice": CodeInfo((_E,), "the --voice matches no installed voice"),
     "no-voice": CodeInfo((_I,), "no voice for a passage's language; the main voice reads it"),
+    "missing-voice": CodeInfo(
+        (_E,), "--engine piper: the neural engine or the voice is not installed (pip command given)"
+    ),
+    "no-neural-voice": CodeInfo(
+        (_I,), "--engine piper: no neural voice for a passage's language; espeak-ng reads it"
+    ),
     "nothing-to-say": CodeInfo((_E,), "the article has no text to narrate"),
     "missing-ffmpeg": CodeInfo((_E,), "the m4b format needs ffmpeg, which is not installed"),
     "speech-failed": CodeInfo((_E,), "the speech engine failed"),

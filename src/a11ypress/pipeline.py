@@ -198,13 +198,29 @@ def _unique_name(stem: str, used: set[str]) -> str:
 def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = None) -> BuildResult:
     """Build ``paths`` with ``options``.  Raises :class:`InputError` for an
     unusable vocabulary file and :class:`DependencyMissing` when m4b audio is
-    asked for without ffmpeg; every other problem is a diagnostic."""
+    asked for without ffmpeg, or Piper audio without the neural engine or its
+    voice; every other problem is a diagnostic."""
     events = events or Events()
     if "audio" in options.formats and options.audio_format == "m4b":
         from a11ypress.tts.m4b import FFMPEG_HINT, ffmpeg_path
 
         if ffmpeg_path() is None:
             raise DependencyMissing(FFMPEG_HINT)
+    if options.engine != "piper" and (options.voice or "").endswith(".onnx"):
+        raise InputError(
+            Diagnostic(
+                "unknown-voice",
+                "a .onnx voice is a Piper voice: add --engine piper",
+                Severity.ERROR,
+            )
+        )
+    if "audio" in options.formats and options.engine == "piper":
+        from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
+
+        try:
+            resolve_voices(options.voice)
+        except PiperUnavailable as exc:
+            raise DependencyMissing(str(exc)) from exc
     state = _Run(options, events)
     articles, skipped = expand(paths, options)
     state.report(skipped)

@@ -16,7 +16,7 @@ import os
 import sys
 import wave
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -33,9 +33,9 @@ from a11ypress.tts.engine import (
     SAMPLE_RATE,
     SynthesisError,
     VoiceInfo,
-    engine_version,
     voice_for,
 )
+from a11ypress.tts.engines import neural_voices, piper_languages, spoken_with
 from a11ypress.tts.m4b import FFMPEG_HINT, FfmpegMissing, ffmetadata, ffmpeg_path, write_m4b
 from a11ypress.tts.options import AudioOptions
 from a11ypress.tts.pool import BATCH, Job, cached_voices, shared_pool
@@ -143,7 +143,9 @@ class _Plan:
 def _plan(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> _Plan:
     """The speech script of ``doc`` and the utterances still to synthesise."""
     ao = options.audio or AudioOptions()
-    script = speech_script(doc, SpeechOptions(ao.read_code, load_lexicon(ao.lexicon)))
+    neural = neural_voices(ao.engine, ao.voice, sink.file)
+    lexicon = load_lexicon(ao.lexicon).for_engine(ao.engine, piper_languages(neural))
+    script = speech_script(doc, SpeechOptions(ao.read_code, lexicon))
     if not script.utterances:
         raise InputError(Diagnostic("nothing-to-say", "the article has no text", Severity.ERROR))
     if ao.format == "m4b" and ffmpeg_path() is None:
@@ -152,15 +154,17 @@ def _plan(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> _Pla
     cache = SpeechCache(ao.cache_dir or default_cache_dir())
     keys: list[str] = []
     workers = ao.jobs or os.cpu_count() or 1
-    engine = engine_version()
-    voices = _pick_voices(script, ao, cached_voices(cache.root), sink)
+    # A neural build still picks espeak-ng voices, for the languages it has no neural voice for.
+    espeak_ao = replace(ao, voice=None) if neural else ao
+    voices = _pick_voices(script, espeak_ao, cached_voices(cache.root), sink)
+    spoken = spoken_with([script.lang, *(u.lang for u in script.utterances)], voices, neural, sink)
     todo: dict[str, Job] = {}
     for u in script.utterances:
-        voice = voices.get(u.lang)
-        key = segment_key(u.text, voice, ao.rate, u.pause_ms, kind, engine)
+        w = spoken[u.lang]
+        key = segment_key(u.text, w.key_voice, ao.rate, u.pause_ms, kind, w.version)
         keys.append(key)
         if key not in todo and cache.header(key) is None:
-            todo[key] = Job(key, u.text, voice, ao.rate, u.pause_ms, kind)
+            todo[key] = Job(key, u.text, w.voice, ao.rate, u.pause_ms, kind, w.engine)
     return _Plan(script, ao, kind, cache, keys, list(todo.values()), workers)
 
 
@@ -281,16 +285,16 @@ def _run(
     stderr when asked."""
     if not jobs:
         return
-    groups: dict[tuple[str | None, int], list[Job]] = {}
+    groups: dict[tuple[str | None, int, str], list[Job]] = {}
     for job in jobs:
-        groups.setdefault((job.voice, job.rate), []).append(job)
+        groups.setdefault((job.voice, job.rate, job.engine), []).append(job)
 
     def run_all(update: Callable[[int], None] | None) -> None:
-        for (voice, rate), group in groups.items():
+        for (voice, rate, engine), group in groups.items():
             # No more workers than batches: a rebuild that changed one sentence
             # starts one worker, not one per core.
             n = min(workers, -(-len(group) // BATCH))
-            shared_pool(n, voice, rate).run(group, cache, update)
+            shared_pool(n, voice, rate, engine).run(group, cache, update)
 
     if not progress:
         run_all(None)

@@ -452,10 +452,20 @@ class Lexicon:
     """Pronunciations: written form -> spoken form, per language."""
 
     entries: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """``language`` (or ``all``) -> {written: spoken}."""
+    """``language`` (or ``all``) -> {written: spoken}; ``ENGINE:language``
+    (``piper:en``, ``espeak:all``) only for passages that engine reads."""
+    engine: str = "espeak"
+    """The engine of the build (see :meth:`for_engine`)."""
+    engine_languages: frozenset[str] | None = None
+    """Languages that ``engine`` reads (None: all); espeak-ng reads the others."""
     _patterns: dict[str, tuple[re.Pattern[str], dict[str, str]] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    def for_engine(self, engine: str, languages: frozenset[str] | None = None) -> Lexicon:
+        """This lexicon for a build with ``engine``, which reads ``languages``
+        (without region; None: all), espeak-ng reading the rest."""
+        return Lexicon(self.entries, engine, languages if engine != "espeak" else None)
 
     def _for(self, lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
         base = _base(lang)
@@ -464,6 +474,10 @@ class Lexicon:
             table.update(self.entries.get(base, {}))
             if lang.lower() != base:
                 table.update(self.entries.get(lang.lower(), {}))
+            langs = self.engine_languages
+            engine = self.engine if langs is None or base in langs else "espeak"
+            for key in ("all", base, lang.lower()):
+                table.update(self.entries.get(f"{engine}:{key}", {}))
             if not table:
                 self._patterns[base] = None
             else:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import os
-import signal
 import subprocess
 import tempfile
 import threading
@@ -170,27 +169,6 @@ class SpeechEngine:
 
         Raises :class:`SynthesisError` when every attempt failed.
         """
-        problem = "no attempt"
-        for _ in range(attempts):
-            pid = os.fork()
-            if pid == 0:  # child: say it, hand it over, leave without any cleanup
-                code = 0
-                try:
-                    pcm = self._say(text)
-                    if not pcm or len(pcm) % 2:
-                        code = 3
-                    else:
-                        handle(pcm)
-                except BaseException:
-                    code = 2
-                os._exit(code)
-            _, status = os.waitpid(pid, 0)
-            if os.WIFSIGNALED(status):
-                problem = f"engine crashed ({signal.Signals(os.WTERMSIG(status)).name})"
-            elif os.WEXITSTATUS(status) == 3:
-                problem = "empty or malformed audio"
-            elif os.WEXITSTATUS(status) != 0:
-                problem = "engine failed"
-            else:
-                return
-        raise SynthesisError(f"could not synthesise {text[:60]!r}: {problem}")
+        from a11ypress.tts.forked import run_forked
+
+        run_forked(self._say, text, handle, attempts)

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Literal
 
 AudioFormat = Literal["mp3", "m4b", "wav"]
+#: Speech engines: espeak-ng (the default and the fallback) and Piper (neural).
+Engine = Literal["espeak", "piper"]
+#: Their names, the default first.
+ENGINES: tuple[Engine, ...] = ("espeak", "piper")
 """An audio container a11ypress writes."""
 
 #: Audio containers and their file extensions.
@@ -19,8 +23,13 @@ class AudioOptions:
 
     format: AudioFormat = "mp3"
     """``mp3`` (ID3 chapters), ``m4b`` (AAC with chapters, needs ffmpeg) or ``wav``."""
+    engine: Engine = "espeak"
+    """Speech engine: ``espeak`` (espeak-ng, the default) or ``piper`` (a
+    neural voice, ``pip install 'a11ypress[neural]'``; languages it has no
+    voice for are read by espeak-ng)."""
     voice: str | None = None
-    """Voice for the document's language (id, name or language); None picks one."""
+    """Voice for the document's language (id, name or language; with Piper
+    also a ``.onnx`` voice file or an installed voice package); None picks one."""
     rate: int = 175
     """Speaking rate in words per minute."""
     read_code: bool = False

@@ -27,13 +27,13 @@ from a11ypress.tts.cache import Segment, SpeechCache, segment_key
 from a11ypress.tts.encode import encode_mp3, silence
 from a11ypress.tts.engine import (
     DEFAULT_RATE,
-    SpeechEngine,
     SynthesisError,
     VoiceInfo,
     engine_version,
     engine_voices,
     silence_stdout,
 )
+from a11ypress.tts.engines import Synthesizer, open_engine
 
 #: Utterances handed to a worker at once (amortises the hand-over cost).
 BATCH = 12
@@ -57,24 +57,29 @@ class Job:
     """Silence appended after the speech."""
     kind: str
     """``mp3`` (an encoded segment) or ``pcm``."""
+    engine: str = "espeak"
+    """``espeak`` or ``piper`` (then ``voice`` is the model file)."""
 
 
-_engine: SpeechEngine | None = None
-_voice: tuple[str | None, int] = (None, DEFAULT_RATE)
+_engine: Synthesizer | None = None
+_voice: tuple[str | None, int, str] = (None, DEFAULT_RATE, "espeak")
 
 
-def _init_worker(voice: str | None = None, rate: int = DEFAULT_RATE) -> None:
+def _init_worker(
+    voice: str | None = None, rate: int = DEFAULT_RATE, engine: str = "espeak"
+) -> None:
     """Worker start-up: keep the driver's prints off our stdout and remember
-    the voice and rate this worker speaks with."""
+    the engine, voice and rate this worker speaks with."""
     global _voice
     silence_stdout()
-    _voice = (voice, rate)
+    _voice = (voice, rate, engine)
 
 
-def _get_engine() -> SpeechEngine:
+def _get_engine() -> Synthesizer:
     global _engine
     if _engine is None:
-        _engine = SpeechEngine(*_voice)
+        voice, rate, engine = _voice
+        _engine = open_engine(engine, voice, rate)
     return _engine
 
 
@@ -128,8 +133,8 @@ class SynthesisPool:
 
     Workers start on first use and are kept for the next document (see
     :func:`shared_pool`), so building many articles pays their start once.
-    A pool speaks with one voice and rate: its workers set them once, before
-    the warm-up text that every forked child starts from.
+    A pool speaks with one engine, voice and rate: its workers set them once,
+    before the warm-up text that every forked child starts from.
     """
 
     def __init__(
@@ -137,10 +142,12 @@ class SynthesisPool:
         workers: int,
         voice: str | None = None,
         rate: int = DEFAULT_RATE,
+        engine: str = "espeak",
     ) -> None:
         self.workers = max(1, workers)
         self.voice = voice
         self.rate = rate
+        self.engine = engine
         self._ex: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> SynthesisPool:
@@ -155,7 +162,7 @@ class SynthesisPool:
                 self.workers,
                 mp_context=_context(),
                 initializer=_init_worker,
-                initargs=(self.voice, self.rate),
+                initargs=(self.voice, self.rate, self.engine),
             )
         return self._ex
 
@@ -215,20 +222,21 @@ def _retry(batch: list[Job], tries: int, cache: SpeechCache) -> list[tuple[list[
     return [([j], tries + 1 if len(batch) == 1 else 0) for j in left]
 
 
-_pools: dict[tuple[int, str | None, int], SynthesisPool] = {}
+_pools: dict[tuple[int, str | None, int, str], SynthesisPool] = {}
 
 
 def shared_pool(
     workers: int,
     voice: str | None = None,
     rate: int = DEFAULT_RATE,
+    engine: str = "espeak",
 ) -> SynthesisPool:
-    """The process-wide pool of ``workers`` workers for one voice and rate
-    (stopped at exit)."""
-    key = (workers, voice, rate)
+    """The process-wide pool of ``workers`` workers for one engine, voice and
+    rate (stopped at exit)."""
+    key = (workers, voice, rate, engine)
     pool = _pools.get(key)
     if pool is None:
-        pool = _pools[key] = SynthesisPool(workers, voice, rate)
+        pool = _pools[key] = SynthesisPool(workers, voice, rate, engine)
         atexit.register(pool.close)
     return pool
 
