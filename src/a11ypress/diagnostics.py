@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+#: Control characters (C0, DEL, C1): shown escaped so that a file name or a
+#: message cannot move the cursor, clear the terminal or fake another line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as ``\\xNN`` (and a file name
+    that is not valid UTF-8 shown with its bytes escaped)."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 class Severity(StrEnum):
@@ -34,10 +46,10 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as ``file:line: severity: message [code]`` (compiler style)."""
-        where = self.file or "<input>"
+        where = printable(self.file) if self.file else "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.severity.value}: {self.message} [{self.code}]"
+        return f"{where}: {self.severity.value}: {printable(self.message)} [{self.code}]"
 
 
 @dataclass(slots=True)

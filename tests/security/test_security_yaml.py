@@ -27,7 +27,7 @@ def test_alias_bomb_in_front_matter(yaml: str) -> None:
     assert time.perf_counter() - t0 < 5
     assert loaded.failed
     d = loaded.diagnostics[0]
-    assert d.format().startswith("fm.md:1: error: front matter ignored:"), d.format()
+    assert d.format().startswith("fm.md:1: error: front matter rejected, article not converted:"), d.format()
     assert d.code == "bad-front-matter"
 
 
@@ -73,7 +73,7 @@ def test_unsafe_tags_are_refused_and_never_run(tmp_path: Path, tag: str) -> None
     value = tag.format(marker=marker)
     fm = parse_text(f"---\ntitle: {value}\n---\nBody.\n", "tag.md")
     assert fm.failed
-    assert fm.diagnostics[0].format().startswith("tag.md:2: error: front matter ignored")
+    assert fm.diagnostics[0].format().startswith("tag.md:2: error: front matter rejected, article not converted")
     props = parse_text(f"::note\n---\nx: {value}\n---\nBody.\n::\n", "tag.md")
     assert any(d.code == "bad-props-yaml" for d in props.diagnostics)
     assert not marker.exists()
@@ -100,7 +100,7 @@ result["first"] = loaded.diagnostics[0].format()
 result["body"] = "Body." in str(loaded.document)
 """
     r = bounded(code)
-    assert str(r["first"]).startswith("big-fm.md:1: error: front matter ignored: YAML block is")
+    assert str(r["first"]).startswith("big-fm.md:1: error: front matter rejected, article not converted: YAML block is")
     assert "too large" in str(r["first"])
     assert r["body"]
     assert r["seconds"] < 10 and r["rss_mb"] < 500, r

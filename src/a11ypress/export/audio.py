@@ -27,7 +27,7 @@ from a11ypress import model as m
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.images import find_image
-from a11ypress.fsutil import atomic_write
+from a11ypress.fsutil import atomic_write, temp_prefix
 from a11ypress.render.speech import Script, SpeechOptions, speech_script
 from a11ypress.render.speech_normalize import load_lexicon
 from a11ypress.tts.cache import SpeechCache, default_cache_dir, segment_key
@@ -133,7 +133,7 @@ def _atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path in the target's folder, renamed over the target when
     the block completes (and removed when it fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:

@@ -22,6 +22,7 @@ from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.render.safehtml import raw_html
+from a11ypress.render.speech_limits import bounded_pieces
 from a11ypress.render.speech_normalize import Lexicon, load_lexicon, normalize, split_sentences
 from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
 from a11ypress.transforms.text import plain_text
@@ -245,9 +246,10 @@ class _Walker:
             if not any(ch.isalnum() for ch in spoken):
                 continue
             chapter = max(len(self.st.chapters) - 1, 0)
-            self.st.utterances.append(
-                Utterance(role, spoken, lang, chapter, PAUSES_MS.get(role, 250))
-            )
+            for part in bounded_pieces(spoken):  # cut again after every expansion
+                self.st.utterances.append(
+                    Utterance(role, part, lang, chapter, PAUSES_MS.get(role, 250))
+                )
 
     def announce(self, key: str, lang: str, role: str = "announce", **values: object) -> None:
         """Say an announcement in ``lang`` (English when there is no translation)."""
@@ -270,13 +272,15 @@ class _Walker:
 
     def runs(self, kids: Iterable[m.Inline], lang: str) -> list[tuple[str, str]]:
         """Inline content as (language, text) runs; images and notes spoken inline."""
-        out: list[tuple[str, str]] = []
+        # Pieces are joined at the end: adding to one growing string made a
+        # paragraph of tens of thousands of inline elements quadratic.
+        out: list[tuple[str, list[str]]] = []
 
         def add(text: str, run_lang: str) -> None:
             if out and out[-1][0] == run_lang:
-                out[-1] = (run_lang, out[-1][1] + text)
+                out[-1][1].append(text)
             else:
-                out.append((run_lang, text))
+                out.append((run_lang, [text]))
 
         def walk(nodes: Iterable[m.Inline], cur: str) -> None:
             for k in nodes:
@@ -304,7 +308,7 @@ class _Walker:
                     walk(k.children, here)
 
         walk(kids, lang)
-        return out
+        return [(run_lang, "".join(parts)) for run_lang, parts in out]
 
     def inline_text(self, kids: Iterable[m.Inline], lang: str) -> str:
         """Inline content as one string (languages merged)."""

@@ -26,12 +26,13 @@ from .dom import (
     append_text,
     clean,
     el,
+    last_child,
     new_document,
     serialize,
     set_lang,
     unlink_dangling,
 )
-from .safehtml import inline_html, raw_html, safe_href
+from .safehtml import MAX_HTML_DEPTH, inline_html, raw_html, safe_href
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 #: Alt text of an image whose author gave none (honest, and never empty: an
@@ -172,8 +173,14 @@ class XhtmlRenderer:
                 self.blocks(el(parent, "div", {"class": "read-more-description"}), b.children)
         elif isinstance(b, m.HtmlBlock):
             e = el(parent, "div", {"class": "raw-html"})
-            raw_html(e, b.html)
-            if not len(e) and not (e.text or "").strip():
+            if raw_html(e, b.html):
+                self.ctx.sink.add(
+                    "too-deep",
+                    f"raw HTML nested more than {MAX_HTML_DEPTH} elements deep is kept "
+                    "as plain text",
+                    b.pos.line if b.pos else None,
+                )
+            if last_child(e) is None and not (e.text or "").strip():
                 parent.remove(e)
                 return
         elif isinstance(b, m.Component):
@@ -284,6 +291,10 @@ class XhtmlRenderer:
                 "outside": "image path outside the article's folder",
                 "no-assets": "site-absolute image path (pass --assets DIR to find it)",
                 "unsupported": "not an image format that can be embedded",
+                "too-large": "image has too many pixels to embed (over 50 megapixels)",
+                "too-complex": "SVG draws too many shapes once its <use> references "
+                "are expanded (over 20,000)",
+                "bad-path": "image path contains a NUL character",
             }.get(ref.reason or "", "image unavailable")
             if img.decorative:  # nothing to tell the reader: leave it out
                 self.ctx.sink.add(
