@@ -4,14 +4,18 @@ Results go to stdout; diagnostics and progress go to stderr.
 
 Exit codes:
   0  success
-  1  at least one input could not be converted (the others were)
-  2  usage error (bad option, no such file)
+  1  at least one input could not be read or converted (the others were);
+     a missing input file is one of these, in every command
+  2  usage error (bad option, an option's file missing, an unusable -o)
   3  ``--strict`` and warnings were reported
   4  a system dependency is missing
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +24,7 @@ import click
 
 from a11ypress import __version__
 from a11ypress.components import Vocabulary, load_vocabulary
-from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
+from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
 from a11ypress.document import Loaded, load
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
 from a11ypress.export.pdf import PAPERS
@@ -42,10 +46,15 @@ class Reporter:
         self.quiet = quiet
         self.errors = 0
         self.warnings = 0
+        self.seen: set[Diagnostic] = set()
 
     def report(self, diags: Sequence[Diagnostic]) -> None:
-        """Print diagnostics (info only when not quiet)."""
+        """Print diagnostics (info only when not quiet), each once: the same
+        problem found again by another format's exporter is not repeated."""
         for d in diags:
+            if d in self.seen:
+                continue
+            self.seen.add(d)
             if d.severity is Severity.ERROR:
                 self.errors += 1
             elif d.severity is Severity.WARNING:
@@ -121,13 +130,22 @@ _lexicon_opt = click.option(
 def main() -> None:
     """Turn MDC (Nuxt Content) articles into accessible EPUB 3, tagged PDF and audio.
 
-    Exit codes: 0 success; 1 an input could not be converted; 2 usage error;
-    3 warnings under --strict; 4 a system dependency is missing.
+    Exit codes: 0 success; 1 an input could not be read or converted (a
+    missing file included); 2 usage error; 3 warnings under --strict; 4 a
+    system dependency is missing.
+
+    \b
+    Examples:
+      a11ypress build post.md --to epub,pdf,audio -o out
+      a11ypress inspect --outline post.md
+      a11ypress check out/post.epub out/post.pdf
+      a11ypress build COMMAND --help      # each command's options
     """
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+# FILE is read by load(): a missing file is exit 1 with a diagnostic, as in build.
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--outline", is_flag=True, help="Print only the heading tree.")
 @click.option("--positions", is_flag=True, help="Include source line numbers.")
 @_components_opt
@@ -136,7 +154,14 @@ def main() -> None:
 def inspect(
     file: Path, outline: bool, positions: bool, components: Path | None, lang: str, quiet: bool
 ) -> None:
-    """Print the document model of FILE as JSON on stdout."""
+    """Print the document model of FILE as JSON on stdout.
+
+    \b
+    Examples:
+      a11ypress inspect post.md
+      a11ypress inspect --outline post.md
+      a11ypress inspect --positions --components site.yaml post.md
+    """
     rep = Reporter(quiet)
     try:
         loaded = load(file, vocab=_vocab(components), lang=lang)
@@ -308,6 +333,12 @@ def build(
     One broken article does not stop the others; every output is written
     atomically, and an input file is never overwritten. The audio format also
     writes NAME.vtt and NAME.timings.json (the time of every sentence).
+
+    \b
+    Examples:
+      a11ypress build post.md                      # out/post.epub
+      a11ypress build posts/*.md --to epub,pdf,audio -o books --assets public
+      a11ypress build posts/*.md --digest "Spring issue" --sort date --to pdf
     """
     names = _formats(to)
     audio = AudioOptions(
@@ -320,14 +351,23 @@ def build(
         cache_dir=cache_dir,
         progress=not quiet,
     )
+    if "audio" in names:
+        from a11ypress.tts.engine import espeak_missing
+
+        problem = espeak_missing()
+        if problem is not None:
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_DEPENDENCY)
     if "audio" in names and audio_format == "m4b":
         from a11ypress.tts.m4b import FFMPEG_HINT, ffmpeg_path
 
         if ffmpeg_path() is None:
             click.echo(f"error: {FFMPEG_HINT}", err=True)
             sys.exit(EXIT_DEPENDENCY)
+    _check_out_dir(out_dir)
     vocab = _vocab(components)
     rep = Reporter(quiet)
+    claims: dict[Path, str] = {}
     failures: list[str] = []
     used: set[str] = set()
     inputs = {f.resolve() for f in files}
@@ -338,7 +378,8 @@ def build(
         files,
         label="Converting",
         file=sys.stderr,
-        item_show_func=lambda p: str(p) if p else None,
+        item_show_func=lambda p: printable(str(p)) if p else None,
+        hidden=quiet,
     ) as bar:
         for path in bar:
             loaded = _load(path, vocab, lang, rep)
@@ -356,7 +397,9 @@ def build(
                     audio=audio,
                 )
                 stem = _unique_name(path.stem, used)
-                if _export(loaded.document, stem, names, out_dir, options, inputs, rep):
+                if _export(
+                    loaded.document, stem, names, out_dir, options, inputs, rep, claims
+                ):
                     failures.append(str(path))
     if digest is not None and collected:
         book = make_digest(
@@ -370,11 +413,12 @@ def build(
             print_style=print_style,
             audio=audio,
         )
-        if _export(book, slugify(digest), names, out_dir, options, inputs, rep):
+        if _export(book, slugify(digest), names, out_dir, options, inputs, rep, claims):
             failures.append(f"digest {digest!r}")
     if failures:
         click.echo(
-            f"a11ypress: {len(failures)} failed (of {len(files)} input(s)): " + ", ".join(failures),
+            f"a11ypress: {len(failures)} failed (of {len(files)} input(s)): "
+            + ", ".join(map(printable, failures)),
             err=True,
         )
     sys.exit(rep.exit_code(len(failures), strict))
@@ -410,16 +454,25 @@ def _export(
     options: ExportOptions,
     inputs: set[Path],
     rep: Reporter,
+    claims: dict[Path, str] | None = None,
 ) -> int:
-    """Run each chosen exporter on one document; returns the number of failures."""
+    """Run each chosen exporter on one document; returns the number of failures.
+
+    ``claims`` maps each output already written in this run to the input it
+    came from: an output (or sidecar) another input already wrote is refused,
+    naming both, instead of being overwritten."""
     failed = 0
+    claims = {} if claims is None else claims
+    owner = doc.source or stem
     table = formats()
     for name in names:
         ext, exporter = table[name]
         ext = output_extension(name, ext, options)
         target = out_dir / (stem + ext)
         sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
-        clash = next((p for p in output_paths(name, target) if p.resolve() in inputs), None)
+        paths = output_paths(name, target)
+        clash = next((p for p in paths if p.resolve() in inputs), None)
+        taken = next((p for p in paths if claims.get(p.resolve(), owner) != owner), None)
         if clash is not None:
             sink.add(
                 "would-overwrite-input",
@@ -428,7 +481,17 @@ def _export(
                 Severity.ERROR,
             )
             failed += 1
+        elif taken is not None:
+            sink.add(
+                "would-overwrite-output",
+                f"refusing to write {taken}: it is also an output of "
+                f"{claims[taken.resolve()]} in this run (rename one of the two inputs)",
+                None,
+                Severity.ERROR,
+            )
+            failed += 1
         else:
+            claims.update((p.resolve(), owner) for p in paths)
             try:
                 exporter(doc, target, options, sink)
             except InputError as exc:
@@ -446,26 +509,70 @@ def _export(
                 sink.items.append(_internal_error(doc.source, exc))
                 failed += 1
             else:
-                click.echo(str(target))
+                click.echo(os.fsencode(target))  # the real name, whatever its bytes
         rep.report(sink.items)
     return failed
 
 
+def _check_out_dir(out_dir: Path) -> None:
+    """Exit with a usage error when ``-o`` cannot be a folder: a symbolic-link
+    loop, or an existing file."""
+    try:
+        info = out_dir.stat()
+    except FileNotFoundError:
+        if not out_dir.is_symlink():
+            return  # created on first write
+        problem = "is a symbolic link to nothing"
+    except OSError as exc:
+        problem = (
+            "is a symbolic link loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+        )
+    else:
+        if stat.S_ISDIR(info.st_mode):
+            return
+        problem = "is not a folder"
+    click.echo(f"error: output folder {printable(str(out_dir))} {problem}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 @main.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-ace", is_flag=True, help="Run only EPUBCheck on EPUBs (skip Ace).")
 def check(files: tuple[Path, ...], no_ace: bool) -> None:
-    """Validate outputs with judges no one here wrote.
+    """Validate outputs (EPUB and PDF files) with judges no one here wrote.
 
     EPUB files: EPUBCheck and, when installed, Ace by DAISY. PDF files: the
-    PDF/UA-1 checker page-validation. Prints one summary line per file and
-    judge on stdout (the findings go to stderr). Exits 0 when no judge found
-    anything, 1 otherwise, and 4 when a judge (or Java) is missing.
+    PDF/UA-1 checker page-validation. Articles (.md) are not checked: build
+    them first. Prints one summary line per file and judge on stdout (the
+    findings go to stderr). Exits 0 when no judge found anything, 1 otherwise
+    (a missing or unsupported file included), and 4 when a judge (or Java) is
+    missing. Each judge run has a time limit, and an EPUB that would unpack to
+    more than 256 MiB is refused before any judge opens it.
+
+    \b
+    Examples:
+      a11ypress check out/post.epub out/post.pdf
+      a11ypress check --no-ace out/*.epub
     """
-    epubs = [p for p in files if p.suffix.lower() != ".pdf"]
-    pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    bad = 0
+    epubs: list[Path] = []
+    pdfs: list[Path] = []
+    for p in files:
+        kind = p.suffix.lower()
+        problem = None
+        if kind not in (".epub", ".pdf"):
+            problem = (
+                "not an EPUB or PDF file: check validates the outputs of build "
+                f"(EPUB and PDF); build it first, e.g. a11ypress build {p} --to epub,pdf"
+            )
+        elif not p.is_file():
+            problem = "no such file" if not p.exists() else "not a regular file"
+        if problem is not None:
+            click.echo(f"{printable(str(p))}: error: {problem}", err=True)
+            click.echo(f"{printable(str(p))}\tcheck\tnot checked")
+            bad += 1
+        else:
+            (epubs if kind == ".epub" else pdfs).append(p)
     verdicts: list[Verdict] = []
     try:
         if epubs:
@@ -479,7 +586,6 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
             verdicts += [run_ace(p) for p in epubs]
         except JudgeMissing as exc:
             click.echo(f"note: Ace skipped: {exc}", err=True)
-    bad = 0
     for v in verdicts:
         for f in v.findings:
             where = f" ({f.location})" if f.location else ""
@@ -491,7 +597,7 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @_read_code_opt
 @_lexicon_opt
 @_components_opt
@@ -509,6 +615,11 @@ def speech(
 
     One chapter line per article and section, then one utterance per line:
     its role, [language], the text as it will be spoken and the pause after it.
+
+    \b
+    Examples:
+      a11ypress speech post.md
+      a11ypress speech --lexicon names.yaml --read-code post.md
     """
     from a11ypress.render.speech import SpeechOptions, format_script, speech_script
     from a11ypress.render.speech_normalize import load_lexicon
@@ -532,9 +643,19 @@ def voices(lang: str | None) -> None:
     """List the speech engine's voices: id, languages, name (tab-separated).
 
     Pass an id, a name or a language to `build --voice`.
+
+    \b
+    Examples:
+      a11ypress voices
+      a11ypress voices --lang fr
     """
+    from a11ypress.tts.engine import espeak_missing
     from a11ypress.tts.pool import list_voices
 
+    problem = espeak_missing()
+    if problem is not None:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
     try:
         found = list_voices()
     except Exception as exc:  # the engine could not start at all

@@ -100,7 +100,7 @@ def _running_titles(body: etree._Element) -> None:
     page (``data-running-title``, which print.css puts in the header): the
     whole heading there made a very long heading cost its length on every page."""
     for h1 in body.iter(f"{{{XHTML}}}h1"):
-        h1.set("data-running-title", clean(running_title("".join(h1.itertext()))))
+        h1.set("data-running-title", clean(running_title("".join(map(str, h1.itertext())))))
 
 
 def _head_metadata(head: etree._Element, meta: m.Metadata) -> None:

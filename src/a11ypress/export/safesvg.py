@@ -108,8 +108,11 @@ def expanded_size(root: etree._Element) -> int:
     busy: set[etree._Element] = set()
 
     def refs(e: etree._Element) -> list[str]:
-        out = [v.strip()[1:] for k, v in e.attrib.items() if k.endswith("href") and v.strip()]
-        for v in e.attrib.values():
+        out: list[str] = []
+        for key, value in e.attrib.items():
+            k, v = str(key), str(value)
+            if k.endswith("href") and v.strip():
+                out.append(v.strip()[1:])
             out += _FRAGMENT_URL.findall(v)
         return out
 

@@ -223,7 +223,7 @@ def raw_html(parent: etree._Element, raw: str) -> bool:
         frags = lxml_html.fragments_fromstring(raw)
     except (etree.ParserError, ValueError):
         append_text(parent, raw)
-        return
+        return False
     for f in frags:
         if isinstance(f, str):
             append_text(parent, f)

@@ -17,13 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from string import Formatter
 
 from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.render.safehtml import raw_html
 from a11ypress.render.speech_limits import bounded_pieces
-from a11ypress.render.speech_normalize import Lexicon, load_lexicon, normalize, split_sentences
+from a11ypress.render.speech_normalize import (
+    Lexicon,
+    load_lexicon,
+    normalize,
+    protect,
+    split_sentences,
+    unprotect,
+)
 from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
 from a11ypress.transforms.text import plain_text
 
@@ -224,7 +232,19 @@ def phrase(lang: str, key: str, **values: object) -> str:
     n = values.get("n")
     if isinstance(n, int):
         values.setdefault("s", "" if n == 1 else "s")
-    return PHRASES[_phrase_lang(lang)][key].format(**values)
+    # The tool's own words are protected from the lexicon; the article's
+    # (an alt text, a file or language name) are not.
+    out: list[str] = []
+    for literal, name, spec, _ in Formatter().parse(PHRASES[_phrase_lang(lang)][key]):
+        out.append(protect(literal))
+        if name is not None:
+            value = format(values[name], spec or "")
+            out.append(value if name in _ARTICLE_VALUES else protect(value))
+    return "".join(out)
+
+
+#: Values of a phrase that come from the article, read through the lexicon.
+_ARTICLE_VALUES = frozenset({"alt", "name", "language"})
 
 
 class _Walker:
@@ -240,9 +260,9 @@ class _Walker:
         pieces = split_sentences(text) if split else [" ".join(text.split())]
         for piece in pieces:
             if role == "code":
-                spoken = piece
+                spoken = unprotect(piece)
             else:
-                spoken = normalize(self.st.lexicon.apply(piece, lang), lang)
+                spoken = unprotect(normalize(self.st.lexicon.apply(piece, lang), lang))
             if not any(ch.isalnum() for ch in spoken):
                 continue
             chapter = max(len(self.st.chapters) - 1, 0)
@@ -266,7 +286,8 @@ class _Walker:
 
     def chapter(self, title: str, level: int) -> None:
         """Start a chapter (an article or a section)."""
-        self.st.chapters.append(SpeechChapter(title or "Untitled", level, self.st.article))
+        title = unprotect(title) or "Untitled"
+        self.st.chapters.append(SpeechChapter(title, level, self.st.article))
 
     # ------------------------------------------------------------- inlines
 

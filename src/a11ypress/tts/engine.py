@@ -73,6 +73,24 @@ def silence_stdout() -> None:
     os.close(null)
 
 
+#: What to install when espeak-ng is missing.
+ESPEAK_HINT = (
+    "the audio format needs espeak-ng, which is not installed "
+    "(Debian/Ubuntu: apt-get install espeak-ng libespeak-ng1; "
+    "Fedora: dnf install espeak-ng; macOS: brew install espeak-ng)"
+)
+
+
+def espeak_missing() -> str | None:
+    """:data:`ESPEAK_HINT` when pyttsx3 cannot load the espeak-ng library,
+    else None (loading it does not start the engine)."""
+    try:
+        from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
+    except (ImportError, OSError, RuntimeError):
+        return ESPEAK_HINT
+    return None
+
+
 @functools.cache
 def engine_version() -> str:
     """pyttsx3 and espeak-ng versions: part of every cache key."""

@@ -79,39 +79,44 @@ def id3_tag(
 
 
 def _tables_of_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> list[CTOC]:
-    """One top-level CTOC listing every chapter in order; when there are more
-    than a CTOC can list, one CTOC per article (its own chapter and its
-    sections) under a top-level CTOC listing the articles."""
-    if len(ids) <= MAX_CTOC_ENTRIES:
-        return [
+    """One top-level CTOC listing every chapter in order.  A CTOC lists at
+    most 255 entries, so when there are more, chapters are grouped by article
+    (its own chapter and its sections), and any list still too long (a
+    single article with hundreds of sections) is split into numbered parts,
+    level below level, until every chapter is listed."""
+    frames: list[CTOC] = []
+    counter = iter(range(1, 1 << 30))
+
+    def toc(element_id: str, title: str, members: list[str], top: bool = False) -> str:
+        while len(members) > MAX_CTOC_ENTRIES:  # nest: parts of at most 255
+            step = MAX_CTOC_ENTRIES
+            parts = [members[i : i + step] for i in range(0, len(members), step)]
+            members = [
+                toc(f"toc{next(counter)}", f"{title} ({k})", part)
+                for k, part in enumerate(parts, 1)
+            ]
+        flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if top else 0)
+        frames.append(
             CTOC(
-                element_id="toc",
-                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                child_element_ids=list(ids),
-                sub_frames=[TIT2(encoding=3, text=["Contents"])],
+                element_id=element_id,
+                flags=flags,
+                child_element_ids=members,
+                sub_frames=[TIT2(encoding=3, text=[title])],
             )
-        ]
+        )
+        return element_id
+
+    if len(ids) <= MAX_CTOC_ENTRIES:
+        toc("toc", "Contents", list(ids), top=True)
+        return frames
     groups: list[tuple[str, list[str]]] = []
     for ident, ch in zip(ids, chapters, strict=True):
         if ch.level == 1 or not groups:
             groups.append((ch.title, []))
         groups[-1][1].append(ident)
-    groups = groups[:MAX_CTOC_ENTRIES]
-    frames = [
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=[f"toc{k}" for k in range(len(groups))],
-            sub_frames=[TIT2(encoding=3, text=["Contents"])],
-        )
-    ]
-    for k, (title, members) in enumerate(groups):
-        frames.append(
-            CTOC(
-                element_id=f"toc{k}",
-                flags=CTOCFlags.ORDERED,
-                child_element_ids=members[:MAX_CTOC_ENTRIES],
-                sub_frames=[TIT2(encoding=3, text=[title])],
-            )
-        )
-    return frames
+    if len(groups) == 1:
+        toc("toc", "Contents", groups[0][1], top=True)
+    else:
+        members = [toc(f"toc{next(counter)}", title, m) for title, m in groups]
+        toc("toc", "Contents", members, top=True)
+    return [frames[-1], *frames[:-1]]
