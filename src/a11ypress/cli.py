@@ -245,7 +245,7 @@ def _unique_name(stem: str, used: set[str]) -> str:
 @click.option(
     "--style",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="EPUB stylesheet to use instead of the built-in styles/epub.css.",
+    help="EPUB stylesheet to use instead of the built-in epub.css (remote and file: URLs are removed).",
 )
 @click.option(
     "--paper",
@@ -257,7 +257,7 @@ def _unique_name(stem: str, used: set[str]) -> str:
 @click.option(
     "--print-style",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Print stylesheet to use for PDFs instead of the built-in styles/print.css.",
+    help="Print stylesheet to use for PDFs instead of the built-in print.css.",
 )
 @click.option("--strict", is_flag=True, help="Exit with 3 when any warning was reported.")
 @click.option(

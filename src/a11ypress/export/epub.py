@@ -26,7 +26,7 @@ from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderContext, render_article
 from a11ypress.serialize import to_json
-from a11ypress.styles import stylesheet
+from a11ypress.styles import packable_css, stylesheet
 from a11ypress.transforms.walk import iter_nodes
 
 CSS_HREF = "styles/epub.css"
@@ -65,6 +65,16 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
     book.add_metadata("DC", "publisher", "a11ypress")
 
     css = stylesheet("epub", options.style)
+    if options.style is not None:
+        css, removed = packable_css(css)
+        for what in removed:
+            sink.add(
+                "style-url-removed",
+                f"{options.style}: not packed into the book (a stylesheet may not load "
+                f"anything): {what[:200]}",
+                None,
+                Severity.WARNING,
+            )
     book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css", content=css))
 
     total_missing = 0
