@@ -28,6 +28,7 @@ from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severi
 from a11ypress.document import Loaded, load
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
 from a11ypress.export.pdf import PAPERS
+from a11ypress.fsutil import real_path
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
 from a11ypress.model import Block, Document, Heading
 from a11ypress.serialize import to_json
@@ -245,7 +246,7 @@ def _unique_name(stem: str, used: set[str]) -> str:
 @click.option(
     "--style",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="EPUB stylesheet to use instead of the built-in epub.css (remote and file: URLs are removed).",
+    help="EPUB stylesheet to use instead of the built-in epub.css (its url()s are removed).",
 )
 @click.option(
     "--paper",
@@ -370,7 +371,7 @@ def build(
     claims: dict[Path, str] = {}
     failures: list[str] = []
     used: set[str] = set()
-    inputs = {f.resolve() for f in files}
+    inputs = {real_path(f) for f in files}
     collected: list[tuple[Path, Document]] = []
     if "audio" in names and digest is None and len(files) > 1:
         _prefetch_audio(files, vocab, lang, ExportOptions(assets=assets, audio=audio))
@@ -471,8 +472,8 @@ def _export(
         target = out_dir / (stem + ext)
         sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
         paths = output_paths(name, target)
-        clash = next((p for p in paths if p.resolve() in inputs), None)
-        taken = next((p for p in paths if claims.get(p.resolve(), owner) != owner), None)
+        clash = next((p for p in paths if real_path(p) in inputs), None)
+        taken = next((p for p in paths if claims.get(real_path(p), owner) != owner), None)
         if clash is not None:
             sink.add(
                 "would-overwrite-input",
@@ -485,13 +486,13 @@ def _export(
             sink.add(
                 "would-overwrite-output",
                 f"refusing to write {taken}: it is also an output of "
-                f"{claims[taken.resolve()]} in this run (rename one of the two inputs)",
+                f"{claims[real_path(taken)]} in this run (rename one of the two inputs)",
                 None,
                 Severity.ERROR,
             )
             failed += 1
         else:
-            claims.update((p.resolve(), owner) for p in paths)
+            claims.update((real_path(p), owner) for p in paths)
             try:
                 exporter(doc, target, options, sink)
             except InputError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from a11ypress.components import Vocabulary, builtin_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
-from a11ypress.fsutil import NotRegularFile, read_regular
+from a11ypress.fsutil import NotRegularFile, read_regular, real_path
 from a11ypress.mdc import parse_mdc
 from a11ypress.model import Document, Metadata
 from a11ypress.transforms.resolve import resolve
@@ -116,6 +116,6 @@ def _links_outside(path: Path) -> Path | None:
     folder the link is in (as for images, the folder is the root), else None."""
     if not path.is_symlink():
         return None
-    folder = path.absolute().parent.resolve()
-    target = path.resolve()
+    folder = real_path(path.absolute().parent)
+    target = real_path(path)
     return None if target.is_relative_to(folder) else target

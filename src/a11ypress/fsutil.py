@@ -41,6 +41,14 @@ def read_regular(path: Path, limit: int) -> bytes | None:
         os.close(fd)
 
 
+def real_path(path: Path) -> Path:
+    """``path`` made absolute with every symbolic link followed, like
+    ``Path.resolve()``, but a symbolic-link loop does not raise (Python 3.11
+    raises RuntimeError): the looping part is kept as it is, and opening it
+    then fails with ``ELOOP``."""
+    return Path(os.path.realpath(path))
+
+
 def temp_prefix(name: str) -> str:
     """A temporary-file prefix for ``name`` short enough that the temporary
     name (prefix, eight random characters, ``.tmp``) still fits in

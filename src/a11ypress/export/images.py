@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from a11ypress import model as m
 from a11ypress.export.safesvg import SvgTooComplex, sanitize_svg
-from a11ypress.fsutil import read_regular
+from a11ypress.fsutil import read_regular, real_path
 from a11ypress.render.xhtml import ImageRef
 
 #: Largest image embedded, in bytes.
@@ -90,11 +91,11 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
     if path_part.startswith("/"):
         if assets is None:
             return "no-assets"
-        root = assets.resolve()
-        candidate = (root / path_part.lstrip("/")).resolve()
+        root = real_path(assets)
+        candidate = real_path(root / path_part.lstrip("/"))
     else:
-        root = (article.parent if article else Path.cwd()).resolve()
-        candidate = (root / path_part).resolve()
+        root = real_path(article.parent if article else Path.cwd())
+        candidate = real_path(root / path_part)
     if not candidate.is_relative_to(root):
         return "outside"
     try:
@@ -124,9 +125,11 @@ def raster_pixels(data: bytes, media: str) -> int | None:
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[media]]) as im:
-            w, h = im.size
-            frames = int(getattr(im, "n_frames", 1)) if media != "image/gif" else 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # judged below
+            with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[media]]) as im:
+                w, h = im.size
+                frames = int(getattr(im, "n_frames", 1)) if media != "image/gif" else 1
     except Image.DecompressionBombError:
         return None
     except Exception:  # a broken file: the layout engine reports it
