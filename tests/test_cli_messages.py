@@ -32,7 +32,7 @@ main(sys.argv[1:])
 
 
 def _run_without_espeak(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": os.environ.get("A11YPRESS_SRC") or str(ROOT / "src")}
     return subprocess.run(
         [sys.executable, "-c", _NO_ESPEAK, *args],
         capture_output=True,

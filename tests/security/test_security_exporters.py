@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 from hostile import DATA, bounded, build_code, record
 
-from a11ypress.export.safesvg import MAX_SVG_ELEMENTS, SvgTooComplex, sanitize_svg
-from a11ypress.render.speech_limits import MAX_UTTERANCE_CHARS
 from a11ypress.render.speech_normalize import MAX_WORDS
+
+#: The hard cap on one utterance (render/speech_limits.py).
+MAX_UTTERANCE_CHARS = 500
 
 
 def svg_bomb(levels: int) -> bytes:
@@ -58,6 +59,8 @@ def _book_text(book: Path) -> str:
 
 
 def test_svg_use_expansion_is_measured() -> None:
+    from a11ypress.export.safesvg import MAX_SVG_ELEMENTS, SvgTooComplex, sanitize_svg
+
     assert sanitize_svg(svg_bomb(3)) is not None  # 1,000 rectangles: fine
     with pytest.raises(SvgTooComplex):
         sanitize_svg(svg_bomb(5))
@@ -178,6 +181,9 @@ result["and"] = sum(u.text.split().count("and") for u in script.utterances)
 """
     r = bounded(code, timeout=120)
     record("speech-expansion-script", r)
+    from a11ypress.render.speech_limits import MAX_UTTERANCE_CHARS as cap
+
+    assert cap == MAX_UTTERANCE_CHARS
     assert r["longest"] <= MAX_UTTERANCE_CHARS, r
     assert r["words"] <= MAX_WORDS, r
     assert r["and"] >= 50_000, r  # nothing is lost: every "and" is still said

@@ -8,14 +8,14 @@ other articles of the batch are still converted.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from hostile import bounded, build, png, record
+from hostile import SRC, bounded, build, png, record
 
-from a11ypress.cli import main
 from a11ypress.export.images import find_image
 
 GOOD = "# Good\n\nFine text.\n"
@@ -75,10 +75,18 @@ result["stderr"] = err.getvalue()
 
 
 def test_inspect_and_speech_refuse_a_fifo(strange: dict[str, Path]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     for command in ("inspect", "speech"):
-        res = CliRunner().invoke(main, [command, str(strange["fifo"])])
-        assert res.exit_code == 1, res.output
-        assert "not a regular file (a FIFO, device, folder or socket) [not-a-file]" in res.stderr
+        proc = subprocess.run(
+            [sys.executable, "-m", "a11ypress", command, str(strange["fifo"])],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,  # reading the FIFO blocked forever
+            check=False,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert "not a regular file (a FIFO, device, folder or socket) [not-a-file]" in proc.stderr
 
 
 def test_input_linked_outside_its_folder_is_warned_about(tmp_path: Path) -> None:
@@ -103,7 +111,9 @@ def test_image_symlink_loop_and_fifo_are_missing(tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     assert find_image("a.png", article, None) in ("missing", "outside")
     done: list[object] = []
-    t = threading.Thread(target=lambda: done.append(find_image("pipe.png", article, None)))
+    t = threading.Thread(
+        target=lambda: done.append(find_image("pipe.png", article, None)), daemon=True
+    )
     t.start()
     t.join(10)
     assert done == ["missing"]
