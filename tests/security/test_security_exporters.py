@@ -144,7 +144,9 @@ def test_many_inline_elements_in_one_paragraph(tmp_path: Path, kind: str, inline
     r = bounded(build_code(article, "epub", out), timeout=300)
     record(f"many-inline-{kind}-epub", r)
     assert r["code"] == 0, r
-    assert r["seconds"] < 12 and r["rss_mb"] < 400, r
+    # A guard with room for a loaded machine: it took 15 to 29 s on an idle one
+    # (70 to 280 s under load) before; test_append_text_is_... is the sharp test.
+    assert r["seconds"] < 40 and r["rss_mb"] < 400, r
     assert "w19999" in _book_text(out / "inline.epub")
 
 
@@ -153,13 +155,13 @@ def test_append_text_is_constant_time_in_children() -> None:
 import time
 from a11ypress.render.dom import append_text, el
 p = el(None, "p")
-for i in range(40000):
+for i in range(20000):
     el(p, "em", None, "x")
     append_text(p, " y")
 result["ok"] = p[-1].tail == " y"
 """
     r = bounded(code)
-    assert r["ok"] and r["seconds"] < 5, r
+    assert r["ok"] and r["seconds"] < 3, r  # 45 s and more before (len() of an lxml element)
 
 
 # ---------------------------------------------------------- speech expansion

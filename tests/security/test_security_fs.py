@@ -120,7 +120,7 @@ def test_image_symlink_loop_and_fifo_are_missing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("where", ["image", "cover", "component"])
-@pytest.mark.parametrize("fmt", ["epub", "pdf", "json"])
+@pytest.mark.parametrize("fmt", ["epub", "pdf"])
 def test_nul_in_an_image_path_is_a_diagnostic(tmp_path: Path, where: str, fmt: str) -> None:
     (tmp_path / "x.png").write_bytes(png())
     body = {
