@@ -525,9 +525,9 @@ def _check_out_dir(out_dir: Path) -> None:
             return  # created on first write
         problem = "is a symbolic link to nothing"
     except OSError as exc:
-        problem = (
-            "is a symbolic link loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
-        )
+        if exc.errno != errno.ELOOP:
+            return  # e.g. below a file: each write fails and says so
+        problem = "is a symbolic link loop"
     else:
         if stat.S_ISDIR(info.st_mode):
             return
