@@ -161,7 +161,7 @@ for i in range(20000):
 result["ok"] = p[-1].tail == " y"
 """
     r = bounded(code)
-    assert r["ok"] and r["seconds"] < 3, r  # 45 s and more before (len() of an lxml element)
+    assert r["ok"] and r["seconds"] < 3, r  # 27 s before (len() of an lxml element)
 
 
 # ---------------------------------------------------------- speech expansion
