@@ -9,10 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.document import parse_text
-from a11ypress.render.xhtml import ImageRef, RenderContext, render_article
+from a11ypress.render.xhtml import ImageRef, RenderOptions, render_article
 from a11ypress.transforms.text import plain_text
+from a11ypress.transforms.walk import iter_nodes
 
 MDC_ALPHABET = st.sampled_from(
     [*list(":::[]{}()#-*_`~!<>=\"'\\|^.\n\n  \tabcxyz019"), "::", "---", "```", "\n::a\n", "{{"]
@@ -99,8 +101,8 @@ def test_assembled_documents_lose_no_text(fragments: list[str]) -> None:
 @given(st.one_of(st.text(), st.lists(MDC_ALPHABET, max_size=80).map("".join)))
 def test_any_input_renders_well_formed_xhtml(text: str) -> None:
     doc = parse_text(text, "r.md").document
-    ctx = RenderContext(images=lambda img: ImageRef(None, "missing"), sink=DiagnosticSink())
-    root = etree.fromstring(render_article(doc, ctx))
+    options = RenderOptions(images=lambda img: ImageRef(None, "missing"))
+    root = etree.fromstring(render_article(doc, options, DiagnosticSink())[0])
     levels = [
         int(e.tag[-1])
         for e in root.iter()
@@ -108,3 +110,39 @@ def test_any_input_renders_well_formed_xhtml(text: str) -> None:
     ]
     assert levels.count(1) == 1 and levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+
+
+def _heading_fragment() -> st.SearchStrategy[str]:
+    """Headings everywhere a heading can be: top level, component slots, callouts,
+    list items, quotes, footnotes, with repeated texts so that ids collide."""
+    text = st.sampled_from(["Intro", "Setup", "Setup", "1 Step", "Ünïcode", "a b"])
+    return st.one_of(
+        text.map(lambda t: f"## {t}\n"),
+        st.tuples(NAME, text).map(lambda t: f"::{t[0]}\n#title\n## {t[1]}\n::\n"),
+        st.tuples(NAME, text, text).map(
+            lambda t: f"::{t[0]}\nbody\n#extra\n### {t[1]}\n#more\n## {t[2]}\n::\n"
+        ),
+        text.map(lambda t: f"- item\n\n  ## {t}\n"),
+        text.map(lambda t: f"> ## {t}\n"),
+        text.map(lambda t: f"## {t} {{#{t.split()[0].lower()}}}\n"),
+        text.map(lambda t: f"See[^n].\n\n[^n]: Note.\n\n    ## {t}\n"),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_heading_fragment(), min_size=1, max_size=8))
+def test_every_heading_has_a_unique_id(fragments: list[str]) -> None:
+    text = "# Title\n\n" + "\n".join(fragments)
+    doc = parse_text(text, "ids.md").document
+    headings = [n for n in iter_nodes(doc) if isinstance(n, m.Heading)]
+    ids = [h.id for h in headings]
+    assert all(ids), f"a heading without an id in:\n{text}"
+    assert len(set(ids)) == len(ids), f"duplicate ids {ids} in:\n{text}"
+    options = RenderOptions(images=lambda img: ImageRef(None, "missing"))
+    root = etree.fromstring(render_article(doc, options, DiagnosticSink())[0])
+    shown = [
+        e.get("id")
+        for e in root.iter()
+        if isinstance(e.tag, str) and re.fullmatch(r"\{[^}]*\}h[1-6]", e.tag)
+    ]
+    assert shown == ids

@@ -35,7 +35,8 @@ from a11ypress.serialize import to_json
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify
 from a11ypress.transforms.text import plain_text
-from a11ypress.tts.options import AUDIO_FORMATS, AudioOptions
+from a11ypress.transforms.walk import iter_nodes
+from a11ypress.tts.options import AUDIO_FORMATS, AudioFormat, AudioOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 
@@ -178,10 +179,11 @@ def inspect(
 
 
 def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
-    """Nested heading tree: [{"level", "text", "id", "children"}]."""
+    """Nested heading tree: [{"level", "text", "id", "children"}], with the
+    headings inside components, callouts and lists too (in document order)."""
     root: list[dict[str, object]] = []
     stack: list[tuple[int, list[dict[str, object]]]] = [(0, root)]
-    for b in blocks:
+    for b in iter_nodes(blocks):
         if not isinstance(b, Heading):
             continue
         node: dict[str, object] = {
@@ -318,7 +320,7 @@ def build(
     strict: bool,
     digest: str | None,
     sort: str,
-    audio_format: str,
+    audio_format: AudioFormat,
     voice: str | None,
     rate: int,
     read_code: bool,

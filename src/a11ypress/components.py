@@ -11,33 +11,35 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal, get_args
 
 from a11ypress.diagnostics import Diagnostic, InputError, Severity
 from a11ypress.mdc.props import kebab
 from a11ypress.mdc.yamlsafe import YamlProblem, load_mapping
 
+RoleName = Literal[
+    "heading",
+    "paragraph",
+    "image",
+    "metadata",
+    "callout",
+    "code-group",
+    "link-card",
+    "container",
+    "ignore",
+]
+"""What a component can mean; the resolver handles every one of them."""
+
 #: Roles a component may have.
-ROLES = frozenset(
-    {
-        "heading",
-        "paragraph",
-        "image",
-        "metadata",
-        "callout",
-        "code-group",
-        "link-card",
-        "container",
-        "ignore",
-    }
-)
+ROLES: frozenset[str] = frozenset(get_args(RoleName))
 
 
 @dataclass(frozen=True, slots=True)
 class Role:
     """What a component means."""
 
-    role: str
-    """One of :data:`ROLES`."""
+    role: RoleName
+    """What the component means."""
     level: int = 2
     """Heading level (role ``heading``)."""
     label: str | None = None

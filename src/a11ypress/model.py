@@ -118,6 +118,12 @@ class Image(Node):
     """Optional long description for complex images."""
     attrs: Attrs | None = None
     """Other props (width, class, ...)."""
+    fallback_alt: str | None = None
+    """When the author gave no alt (``alt_missing``): what every output says
+    instead, worked out once by :mod:`a11ypress.transforms.alt` (the alt given
+    for the same source elsewhere in the article, else the figure's caption).
+    None when there is nothing to borrow: outputs then say that the image has
+    no description."""
 
     @property
     def decorative(self) -> bool:
@@ -423,6 +429,13 @@ Block: TypeAlias = (
     | Section
 )
 """Any block node."""
+
+Part: TypeAlias = ListItem | TableRow | TableCell | Slot | FootnoteDef
+"""A node that only appears inside a particular parent (a list, a table, a
+component, the footnotes), never on its own in a sequence of blocks."""
+
+AnyNode: TypeAlias = Block | Inline | Part
+"""Any model node: what :mod:`a11ypress.transforms.walk` visits."""
 
 
 @dataclass(frozen=True, slots=True)

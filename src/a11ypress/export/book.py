@@ -12,6 +12,7 @@ from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.render.dom import el
+from a11ypress.render.xhtml import HeadingEntry
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Chapter:
     """Its source file."""
     file_name: str = ""
     """Name inside the package."""
-    headings: list[tuple[int, str, str]] = field(default_factory=list)
+    headings: list[HeadingEntry] = field(default_factory=list)
     """(level, text, id) of its headings, for the nav."""
 
 

@@ -24,7 +24,7 @@ from a11ypress.export.book import Chapter, build_time, chapters_of, title_page_t
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import RenderContext, render_article
+from a11ypress.render.xhtml import HeadingEntry, RenderOptions, render_article
 from a11ypress.serialize import to_json
 from a11ypress.styles import packable_css, stylesheet
 from a11ypress.transforms.walk import iter_nodes
@@ -84,19 +84,18 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
     for i, ch in enumerate(chapters, 1):
         ch.file_name = f"text/ch{i:03d}.xhtml"
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
-        ctx = RenderContext(
+        render = RenderOptions(
             images=ImageCollector(files, ch.source, options.assets, "../"),
-            sink=src_sink,
             lang=lang,
-            stylesheets=["../" + CSS_HREF],
+            stylesheets=("../" + CSS_HREF,),
             id_prefix=f"c{i}-" if digest else "",
             base_url=ch.doc.metadata.source_url,
         )
-        content = render_article(ch.doc, ctx)
+        content, found = render_article(ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
-        ch.headings = ctx.headings
-        total_missing += ctx.missing_alt
-        images_shown += len(ctx.images_seen)
+        ch.headings = list(found.headings)
+        total_missing += found.missing_alt
+        images_shown += len(found.images)
         item = epub.EpubItem(
             uid=f"ch{i:03d}",
             file_name=ch.file_name,
@@ -235,7 +234,7 @@ def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: boo
     return serialize(root)
 
 
-def _nest(parent: etree._Element, heads: list[tuple[int, str, str]], file_name: str) -> None:
+def _nest(parent: etree._Element, heads: list[HeadingEntry], file_name: str) -> None:
     """Nested ``ol`` of headings (levels already without gaps)."""
     if not heads:
         return

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from a11ypress import model as m
 from a11ypress.export.safesvg import SvgTooComplex, sanitize_svg
 from a11ypress.fsutil import read_regular, real_path
-from a11ypress.render.xhtml import ImageRef
+from a11ypress.render.xhtml import ImageReason, ImageRef
 
 #: Largest image embedded, in bytes.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -71,7 +71,9 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile | str:
+def find_image(
+    src: str, article: Path | None, assets: Path | None
+) -> ImageFile | ImageReason:
     """Locate ``src`` for the article at ``article``.
 
     Returns the file, or the reason it is unavailable: ``remote`` (never

@@ -28,7 +28,7 @@ from a11ypress.export.images import ImageCollector, ImageFile
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import RenderContext, render_article_into
+from a11ypress.render.xhtml import RenderOptions, render_article_into
 from a11ypress.styles import stylesheet
 
 #: Paper sizes for ``--paper``.
@@ -61,18 +61,17 @@ def build_html(
     files: dict[str, ImageFile] = {}
     for i, ch in enumerate(chapters, 1):
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
-        ctx = RenderContext(
+        render = RenderOptions(
             images=ImageCollector(files, ch.source, options.assets, sized=True),
-            sink=src_sink,
             lang=lang,
             id_prefix=f"c{i}-" if digest else "",
             epub=False,
             base_url=ch.doc.metadata.source_url,
             decorative_background=True,
         )
-        section = render_article_into(body, ch.doc, ctx)
+        section, found = render_article_into(body, ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
-        ch.headings = ctx.headings
+        ch.headings = list(found.headings)
         _byline(section, ch.doc.metadata)
     _running_titles(body)
     if digest:

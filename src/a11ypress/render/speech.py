@@ -8,9 +8,12 @@ with their size and each row with its header names, code samples announced
 (and read only on request), callouts with their label, quotations, footnotes.
 Decorative images are skipped and links are read as their text (never URLs).
 
-Image alt text follows the EPUB renderer's rules: an image without alt borrows
-the alt given for the same source elsewhere in the article, else its caption,
-else it is announced as having no description.
+Image alt text and the heading outline are the model's
+(:mod:`a11ypress.transforms.alt`, :mod:`a11ypress.transforms.outline`), so the
+audio says what the EPUB and the PDF show: an image without alt borrows the alt
+given for the same source elsewhere in the article, else its caption, else it
+is announced as having no description; section chapters nest as the books'
+navigation does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from string import Formatter
+from typing import Literal, assert_never
 
 from lxml import etree
 
@@ -32,11 +36,17 @@ from a11ypress.render.speech_normalize import (
     split_sentences,
     unprotect,
 )
-from a11ypress.render.xhtml import NO_DESCRIPTION, known_alts
+from a11ypress.transforms.alt import shown_alt
+from a11ypress.transforms.outline import Outline, outline
 from a11ypress.transforms.text import plain_text
 
+UtteranceRole = Literal[
+    "title", "heading", "sentence", "image", "caption", "announce", "code", "row", "label", "break"
+]
+"""What an utterance is (it sets the pause after it)."""
+
 #: Silence after an utterance, in milliseconds, by role.
-PAUSES_MS = {
+PAUSES_MS: dict[UtteranceRole, int] = {
     "title": 900,
     "heading": 700,
     "sentence": 250,
@@ -93,9 +103,8 @@ CODE_LANGUAGES = {
 class Utterance:
     """One thing to say: usually a sentence, or an announcement."""
 
-    role: str
-    """What it is: title, heading, sentence, image, caption, announce, code, row,
-    label or break (see :data:`PAUSES_MS`)."""
+    role: UtteranceRole
+    """What it is (see :data:`PAUSES_MS`)."""
     text: str
     """What to say, normalised and with the lexicon applied."""
     lang: str
@@ -151,7 +160,7 @@ class _State:
     utterances: list[Utterance] = field(default_factory=list)
     chapters: list[SpeechChapter] = field(default_factory=list)
     article: int = 0
-    alts: dict[str, str] = field(default_factory=dict)
+    outline: Outline = field(default_factory=lambda: outline(m.Document(m.Metadata())))
     notes: dict[str, int] = field(default_factory=dict)
 
 
@@ -255,7 +264,7 @@ class _Walker:
 
     # ------------------------------------------------------------- emitting
 
-    def say(self, role: str, text: str, lang: str, *, split: bool = True) -> None:
+    def say(self, role: UtteranceRole, text: str, lang: str, *, split: bool = True) -> None:
         """Add ``text`` as one or more utterances (one per sentence)."""
         pieces = split_sentences(text) if split else [" ".join(text.split())]
         for piece in pieces:
@@ -271,7 +280,9 @@ class _Walker:
                     Utterance(role, part, lang, chapter, PAUSES_MS.get(role, 250))
                 )
 
-    def announce(self, key: str, lang: str, role: str = "announce", **values: object) -> None:
+    def announce(
+        self, key: str, lang: str, role: UtteranceRole = "announce", **values: object
+    ) -> None:
         """Say an announcement in ``lang`` (English when there is no translation)."""
         self.say(role, phrase(lang, key, **values), _spoken_lang(lang), split=False)
 
@@ -306,27 +317,31 @@ class _Walker:
         def walk(nodes: Iterable[m.Inline], cur: str) -> None:
             for k in nodes:
                 here = k.lang or cur
-                if isinstance(k, m.Text | m.Code):
-                    add(k.text, here)
-                elif isinstance(k, m.Link):
-                    text = plain_text(k.children)
-                    if text.strip():
+                match k:
+                    case m.Text() | m.Code():
+                        add(k.text, here)
+                    case m.Link():
+                        if plain_text(k.children).strip():
+                            walk(k.children, here)
+                        else:
+                            add(phrase(here, "link"), here)
+                    case m.Image():
+                        alt = shown_alt(k)
+                        if alt is not None:
+                            add(" (" + phrase(here, "image", alt=alt.rstrip(".")) + ") ", here)
+                    case m.LineBreak():
+                        add(" ", here)
+                    case m.FootnoteRef():
+                        n = self.st.notes.setdefault(k.label, len(self.st.notes) + 1)
+                        add(phrase(here, "note-ref", n=n), here)
+                    case m.HtmlInline():
+                        continue
+                    case m.Emphasis() | m.Strong() | m.Strikethrough() | m.Span():
                         walk(k.children, here)
-                    else:
-                        add(phrase(here, "link"), here)
-                elif isinstance(k, m.Image):
-                    alt = self.alt(k)
-                    if alt is not None:
-                        add(" (" + phrase(here, "image", alt=alt.rstrip(".")) + ") ", here)
-                elif isinstance(k, m.LineBreak):
-                    add(" ", here)
-                elif isinstance(k, m.FootnoteRef):
-                    n = self.st.notes.setdefault(k.label, len(self.st.notes) + 1)
-                    add(phrase(here, "note-ref", n=n), here)
-                elif isinstance(k, m.HtmlInline):
-                    continue
-                else:
-                    walk(k.children, here)
+                    case m.InlineComponent():
+                        walk(k.children, here)
+                    case _:
+                        assert_never(k)
 
         walk(kids, lang)
         return [(run_lang, "".join(parts)) for run_lang, parts in out]
@@ -335,18 +350,12 @@ class _Walker:
         """Inline content as one string (languages merged)."""
         return " ".join(" ".join(t for _, t in self.runs(kids, lang)).split())
 
-    def paragraph(self, kids: Sequence[m.Inline], lang: str, role: str = "sentence") -> None:
+    def paragraph(
+        self, kids: Sequence[m.Inline], lang: str, role: UtteranceRole = "sentence"
+    ) -> None:
         """Inline content read sentence by sentence, each run in its language."""
         for run_lang, text in self.runs(kids, lang):
             self.say(role, text, run_lang)
-
-    def alt(self, img: m.Image, caption: str = "") -> str | None:
-        """What to say for an image: its alt text, or None when decorative."""
-        if img.decorative:
-            return None
-        if img.alt_missing:
-            return self.st.alts.get(img.src) or caption or NO_DESCRIPTION
-        return img.alt
 
     # ------------------------------------------------------------- blocks
 
@@ -358,44 +367,52 @@ class _Walker:
     def block(self, b: m.Block, lang: str) -> None:
         """Read one block."""
         here = b.lang or lang
-        if isinstance(b, m.Heading):
-            text = self.inline_text(b.children, here) or phrase(here, "untitled")
-            self.chapter(plain_text(b) or phrase(here, "untitled"), max(b.level, 2))
-            self.say("heading", text, here, split=False)
-        elif isinstance(b, m.Paragraph):
-            self.paragraph(b.children, here)
-        elif isinstance(b, m.ListBlock):
-            self.list_block(b, here)
-        elif isinstance(b, m.Quote):
-            self.announce("quote", here)
-            self.blocks(b.children, here)
-            self.announce("end-quote", here)
-        elif isinstance(b, m.CodeBlock):
-            self.code(b, here)
-        elif isinstance(b, m.Table):
-            self.table(b, here)
-        elif isinstance(b, m.Figure):
-            self.figure(b, here)
-        elif isinstance(b, m.ThematicBreak):
-            self.pause(PAUSES_MS["break"])
-        elif isinstance(b, m.Callout):
-            self.callout(b, here)
-        elif isinstance(b, m.CodeGroup):
-            n = sum(isinstance(c, m.CodeBlock) for c in b.children)
-            self.announce("code-group", here, n=n)
-            self.blocks(b.children, here)
-        elif isinstance(b, m.LinkCard):
-            title = self.inline_text(b.title, here) or phrase(here, "link")
-            self.announce("read-more", here, role="label", title=title.rstrip("."))
-            self.blocks(b.children, here)
-        elif isinstance(b, m.HtmlBlock):
-            self.html(b.html, here)
-        elif isinstance(b, m.Component):
-            self.blocks(b.children, here)
-            for s in b.slots:
-                self.blocks(s.children, s.lang or here)
-        elif isinstance(b, m.Section):
-            self.section(b, here)
+        match b:
+            case m.Heading():
+                self.heading(b, here)
+            case m.Paragraph():
+                self.paragraph(b.children, here)
+            case m.ListBlock():
+                self.list_block(b, here)
+            case m.Quote():
+                self.announce("quote", here)
+                self.blocks(b.children, here)
+                self.announce("end-quote", here)
+            case m.CodeBlock():
+                self.code(b, here)
+            case m.Table():
+                self.table(b, here)
+            case m.Figure():
+                self.figure(b, here)
+            case m.ThematicBreak():
+                self.pause(PAUSES_MS["break"])
+            case m.Callout():
+                self.callout(b, here)
+            case m.CodeGroup():
+                n = sum(isinstance(c, m.CodeBlock) for c in b.children)
+                self.announce("code-group", here, n=n)
+                self.blocks(b.children, here)
+            case m.LinkCard():
+                title = self.inline_text(b.title, here) or phrase(here, "link")
+                self.announce("read-more", here, role="label", title=title.rstrip("."))
+                self.blocks(b.children, here)
+            case m.HtmlBlock():
+                self.html(b.html, here)
+            case m.Component():
+                self.blocks(b.children, here)
+                for s in b.slots:
+                    self.blocks(s.children, s.lang or here)
+            case m.Section():
+                self.section(b, here)
+            case _:
+                assert_never(b)
+
+    def heading(self, b: m.Heading, lang: str) -> None:
+        """A section heading: a new chapter at the outline's level, then its text."""
+        text = self.inline_text(b.children, lang) or phrase(lang, "untitled")
+        level = max(self.st.outline.level(b), 2)
+        self.chapter(plain_text(b) or phrase(lang, "untitled"), level)
+        self.say("heading", text, lang, split=False)
 
     def callout(self, b: m.Callout, lang: str) -> None:
         """The label, then the body; the label starts the first sentence."""
@@ -485,11 +502,12 @@ class _Walker:
 
     def figure(self, b: m.Figure, lang: str) -> None:
         caption = self.inline_text(b.caption, lang)
-        alt = self.alt(b.image, caption)
+        alt = shown_alt(b.image)
         here = b.image.lang or lang
         if alt is not None:
             self.say("image", phrase(here, "image", alt=alt.rstrip(".")), here, split=False)
-        if caption and caption != alt:
+        borrowed = b.image.alt_missing and alt == plain_text(b.caption)
+        if caption and caption != alt and not borrowed:
             self.say("caption", phrase(lang, "caption") + caption, lang)
 
     def html(self, raw: str, lang: str) -> None:
@@ -531,7 +549,10 @@ class _Walker:
             self.blocks(b.children, lang)
             return
         self.st.notes = {}
-        self.st.alts = _alts(b.metadata, b.children)
+        article = m.Document(
+            metadata=b.metadata, children=b.children, footnotes=b.footnotes, title_in_body=True
+        )
+        self.st.outline = outline(article)
         self.article(b.metadata, b.children, b.footnotes, lang, title_in_body=True)
         self.st.article += 1
 
@@ -564,13 +585,7 @@ class _Walker:
             names = ", ".join(a.name for a in meta.authors)
             self.announce("by", lang, names=names)
         for b in body:
-            if isinstance(b, m.Heading):
-                here = b.lang or lang
-                text = self.inline_text(b.children, here) or phrase(here, "untitled")
-                self.chapter(plain_text(b) or phrase(here, "untitled"), max(b.level, 2))
-                self.say("heading", text, here, split=False)
-            else:
-                self.block(b, lang)
+            self.block(b, lang)
         self.footnotes(notes, lang)
         self.pause(PAUSES_MS["break"])
 
@@ -578,11 +593,6 @@ class _Walker:
 def _is_block(node: etree._Element) -> bool:
     name = node.tag.split("}")[-1] if isinstance(node.tag, str) else ""
     return name in {"p", "div", "li", "br", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-def _alts(meta: m.Metadata, children: Sequence[m.Block]) -> dict[str, str]:
-    """Alt texts given in an article for each image source (cover included)."""
-    return known_alts(m.Document(metadata=meta, children=tuple(children)))
 
 
 def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Script:
@@ -601,7 +611,7 @@ def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Scri
         for s in sections:
             w.section(s, lang)
     else:
-        st.alts = _alts(doc.metadata, doc.children)
+        st.outline = outline(doc)
         w.article(doc.metadata, doc.children, doc.footnotes, lang, title_in_body=doc.title_in_body)
     return Script(
         title=doc.metadata.title or "Untitled",

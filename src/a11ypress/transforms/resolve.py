@@ -14,8 +14,10 @@ from a11ypress.mdc import RawDocument
 from a11ypress.mdc.props import bound_value
 from a11ypress.model import PropValue
 
+from .alt import resolve_alts
 from .metadata import resolve_metadata
 from .text import plain_text
+from .walk import map_nodes, rebuild
 
 #: Props that configure a component rather than carry text for the reader.
 _NON_TEXT_PROPS = frozenset(
@@ -98,35 +100,21 @@ class Resolver:
         return tuple(out)
 
     def block(self, b: m.Block) -> list[m.Block]:
-        """Resolve one block (a component may become zero or many blocks)."""
+        """Resolve one block (a component may become zero or many blocks);
+        other blocks have their content resolved by the generic walk."""
         if isinstance(b, m.Component):
             return self.component(b)
+        b = rebuild(b, self.blocks, self.inlines)
         if isinstance(b, m.Paragraph):
             return [self._paragraph(b)]
-        if isinstance(b, m.Heading):
-            kids = self.inlines(b.children)
-            return [b if kids is b.children else replace(b, children=kids)]
-        if isinstance(b, m.ListBlock):
-            items = tuple(replace(it, children=self.blocks(it.children)) for it in b.items)
-            return [replace(b, items=items)]
-        if isinstance(b, m.Quote | m.Section | m.CodeGroup):
-            return [replace(b, children=self.blocks(b.children))]
-        if isinstance(b, m.Table):
-            return [replace(b, head=self._rows(b.head), body=self._rows(b.body))]
         return [b]
 
     def _paragraph(self, p: m.Paragraph) -> m.Block:
-        kids = self.inlines(p.children)
-        solo = [k for k in kids if not (isinstance(k, m.Text) and not k.text.strip())]
+        """A paragraph holding nothing but one image is a figure."""
+        solo = [k for k in p.children if not (isinstance(k, m.Text) and not k.text.strip())]
         if len(solo) == 1 and isinstance(solo[0], m.Image):
             return m.Figure(image=solo[0], pos=p.pos, lang=p.lang)
-        return p if kids is p.children else replace(p, children=kids)
-
-    def _rows(self, rows: tuple[m.TableRow, ...]) -> tuple[m.TableRow, ...]:
-        return tuple(
-            replace(r, cells=tuple(replace(c, children=self.inlines(c.children)) for c in r.cells))
-            for r in rows
-        )
+        return p
 
     def _props(self, c: m.Component | m.InlineComponent) -> dict[str, PropValue]:
         """Props with bound values (``:key``) evaluated under their plain key."""
@@ -319,14 +307,10 @@ class Resolver:
             if isinstance(k, m.InlineComponent):
                 out.extend(self.inline_component(k))
                 changed = True
-            elif isinstance(k, m.Emphasis | m.Strong | m.Strikethrough | m.Span | m.Link):
-                inner = self.inlines(k.children)
-                if inner is not k.children:
-                    k = replace(k, children=inner)
-                    changed = True
-                out.append(k)
             else:
-                out.append(k)
+                new = rebuild(k, self.blocks, self.inlines)
+                changed = changed or new is not k
+                out.append(new)
         return tuple(out) if changed else kids
 
     def inline_component(self, c: m.InlineComponent) -> list[m.Inline]:
@@ -448,34 +432,27 @@ def slugify(text: str) -> str:
     return t or "section"
 
 
-def assign_heading_ids(blocks: tuple[m.Block, ...], used: set[str]) -> tuple[m.Block, ...]:
-    """Give every heading a unique id (kept when the article gave one)."""
-    out: list[m.Block] = []
-    for b in blocks:
-        if isinstance(b, m.Heading):
-            base = b.id or slugify(plain_text(b))
-            ident, n = base, 2
-            while ident in used:
-                ident, n = f"{base}-{n}", n + 1
-            used.add(ident)
-            out.append(replace(b, id=ident))
-        elif isinstance(
-            b, m.Quote | m.Callout | m.Section | m.Component | m.LinkCard | m.CodeGroup
-        ):
-            out.append(replace(b, children=assign_heading_ids(b.children, used)))
-        elif isinstance(b, m.ListBlock):
-            out.append(
-                replace(
-                    b,
-                    items=tuple(
-                        replace(it, children=assign_heading_ids(it.children, used))
-                        for it in b.items
-                    ),
-                )
-            )
-        else:
-            out.append(b)
-    return tuple(out)
+def assign_heading_ids(doc: m.Document, used: set[str] | None = None) -> m.Document:
+    """Give every heading of ``doc`` a unique id (kept when the article gave
+    one), in document order: headings in component slots, callouts, list
+    items and footnotes included.  ``used`` holds ids already taken."""
+    taken: set[str] = set() if used is None else used
+
+    def give_id(node: m.AnyNode) -> m.AnyNode:
+        if not isinstance(node, m.Heading):
+            return node
+        return replace(node, id=unique_id(node.id or slugify(plain_text(node)), taken))
+
+    return map_nodes(doc, give_id)
+
+
+def unique_id(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... when taken; the result is added to ``used``."""
+    ident, n = base, 2
+    while ident in used:
+        ident, n = f"{base}-{n}", n + 1
+    used.add(ident)
+    return ident
 
 
 def resolve(
@@ -491,7 +468,7 @@ def resolve(
     body = r.blocks(raw.children)
     footnotes = tuple(replace(f, children=r.blocks(f.children)) for f in raw.footnotes)
     meta, title_in_body = resolve_metadata(raw.front_matter, r.meta_tags, body, default_lang)
-    body = assign_heading_ids(body, set())
-    return m.Document(
+    doc = m.Document(
         metadata=meta, children=body, footnotes=footnotes, title_in_body=title_in_body, source=path
     )
+    return resolve_alts(assign_heading_ids(doc))

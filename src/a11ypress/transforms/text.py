@@ -2,82 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import assert_never
+
 from a11ypress import model as m
 
 
-def plain_text(node: object) -> str:
-    """Visible text of a node and its descendants, whitespace collapsed.
+def plain_text(node: m.AnyNode | Iterable[m.AnyNode]) -> str:
+    """Visible text of a node (or a sequence of nodes) and its descendants,
+    whitespace collapsed.
 
     Images contribute their alt text; code its text.
     """
     parts: list[str] = []
-    _collect(node, parts)
+    if isinstance(node, m.Node):
+        _collect(node, parts)
+    else:
+        _collect_all(node, parts)
     return " ".join("".join(parts).split())
 
 
-_BLOCKS = (
-    m.Heading,
-    m.Paragraph,
-    m.ListBlock,
-    m.Quote,
-    m.CodeBlock,
-    m.Table,
-    m.Figure,
-    m.ThematicBreak,
-    m.Callout,
-    m.CodeGroup,
-    m.LinkCard,
-    m.HtmlBlock,
-    m.Component,
-    m.Section,
-    m.ListItem,
-    m.Slot,
-    m.FootnoteDef,
-)
+def _collect_all(nodes: Iterable[m.AnyNode], out: list[str]) -> None:
+    """A sequence of nodes: blocks (and parts) are separated by a space."""
+    for c in nodes:
+        _collect(c, out)
+        if not isinstance(c, m.Inline):
+            out.append(" ")
 
 
-def _collect(node: object, out: list[str]) -> None:
-    if isinstance(node, m.Text | m.Code):
-        out.append(node.text)
-    elif isinstance(node, m.Image):
-        out.append(node.alt)
-    elif isinstance(node, m.LineBreak):
-        out.append(" ")
-    elif isinstance(node, m.CodeBlock):
-        out.append(node.text + "\n")
-    elif isinstance(node, m.Figure):
-        _collect(node.image, out)
-        out.append(" ")
-        for c in node.caption:
-            _collect(c, out)
-    elif isinstance(node, m.ListBlock):
-        _collect(node.items, out)
-    elif isinstance(node, m.Table):
-        for row in node.head + node.body:
-            for cell in row.cells:
-                for c in cell.children:
-                    _collect(c, out)
-                out.append(" ")
-    elif isinstance(node, (m.Callout, m.LinkCard)):
-        for c in node.title:
-            _collect(c, out)
-        out.append(" ")
-        _collect(node.children, out)
-    elif isinstance(node, m.Component):
-        _collect(node.children, out)
-        _collect(node.slots, out)
-    elif isinstance(node, tuple | list):
-        for c in node:
-            _collect(c, out)
-            if isinstance(c, _BLOCKS):
-                out.append(" ")
-    else:
-        kids = getattr(node, "children", None)
-        if isinstance(kids, tuple):
-            block = not isinstance(
-                node, m.Emphasis | m.Strong | m.Strikethrough | m.Span | m.Link | m.InlineComponent
-            )
-            for c in kids:
-                _collect(c, out)
-            if block:
-                out.append(" ")
+def _collect(node: m.AnyNode, out: list[str]) -> None:
+    match node:
+        case m.Text() | m.Code():
+            out.append(node.text)
+        case m.Image():
+            out.append(node.alt)
+        case m.LineBreak():
+            out.append(" ")
+        case m.FootnoteRef() | m.HtmlInline() | m.ThematicBreak() | m.HtmlBlock():
+            pass
+        case m.Emphasis() | m.Strong() | m.Strikethrough() | m.Span() | m.Link():
+            _collect_all(node.children, out)
+        case m.InlineComponent():
+            _collect_all(node.children, out)
+        case m.CodeBlock():
+            out.append(node.text + "\n")
+        case m.Figure():
+            _collect(node.image, out)
+            out.append(" ")
+            _collect_all(node.caption, out)
+        case m.ListBlock():
+            _collect_all(node.items, out)
+        case m.Table():
+            for row in node.head + node.body:
+                for cell in row.cells:
+                    _collect_all(cell.children, out)
+                    out.append(" ")
+        case m.Callout() | m.LinkCard():
+            _collect_all(node.title, out)
+            out.append(" ")
+            _collect_all(node.children, out)
+        case m.Component():
+            _collect_all(node.children, out)
+            _collect_all(node.slots, out)
+        case m.Heading() | m.Paragraph() | m.TableCell():
+            _collect_all(node.children, out)
+            out.append(" ")
+        case m.Quote() | m.CodeGroup() | m.ListItem() | m.Slot() | m.FootnoteDef():
+            _collect_all(node.children, out)
+            out.append(" ")
+        case m.Section():
+            _collect_all(node.children, out)
+            out.append(" ")
+        case m.TableRow():
+            _collect_all(node.cells, out)
+            out.append(" ")
+        case _:
+            assert_never(node)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+AudioFormat = Literal["mp3", "m4b", "wav"]
+"""An audio container a11ypress writes."""
 
 #: Audio containers and their file extensions.
-AUDIO_FORMATS = {"mp3": ".mp3", "m4b": ".m4b", "wav": ".wav"}
+AUDIO_FORMATS: dict[AudioFormat, str] = {"mp3": ".mp3", "m4b": ".m4b", "wav": ".wav"}
 
 
 @dataclass(frozen=True, slots=True)
 class AudioOptions:
     """Options of the ``audio`` output format."""
 
-    format: str = "mp3"
+    format: AudioFormat = "mp3"
     """``mp3`` (ID3 chapters), ``m4b`` (AAC with chapters, needs ffmpeg) or ``wav``."""
     voice: str | None = None
     """Voice for the document's language (id, name or language); None picks one."""
