@@ -141,7 +141,7 @@ def main() -> None:
       a11ypress build post.md --to epub,pdf,audio -o out
       a11ypress inspect --outline post.md
       a11ypress check out/post.epub out/post.pdf
-      a11ypress build COMMAND --help      # each command's options
+      a11ypress COMMAND --help            # each command's options and examples
     """
 
 
