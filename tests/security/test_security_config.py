@@ -119,3 +119,25 @@ def test_check_refuses_an_epub_that_unpacks_too_far(
     assert f"{bomb}\tepubcheck\t1 finding(s)" in res.stdout
     assert "TOO-LARGE: not checked" in res.stderr
     assert f"{bomb}\tace\t1 finding(s)" in res.stdout or "Ace skipped" in res.stderr
+
+
+def test_a_judge_that_never_answers_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A judge run has a time limit (300 s for Ace; 1 s here, with a stand-in
+    Ace that never answers)."""
+    from a11ypress import judges
+
+    never = tmp_path / "ace"
+    never.write_text("#!/bin/sh\nexec sleep 60\n")
+    never.chmod(0o755)
+    monkeypatch.setenv("A11YPRESS_ACE", str(never))
+    monkeypatch.setenv("PUPPETEER_EXECUTABLE_PATH", "/bin/true")
+    monkeypatch.setattr(judges, "ACE_SECONDS", 1)
+    book = tmp_path / "a.epub"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+    t0 = time.perf_counter()
+    verdict = judges.run_ace(book)
+    assert time.perf_counter() - t0 < 10
+    assert [f.code for f in verdict.findings] == ["TIMEOUT"]
