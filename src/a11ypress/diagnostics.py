@@ -30,11 +30,99 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """What a diagnostic code means."""
+
+    severities: tuple[Severity, ...]
+    """Severities it is reported with; the first is the default."""
+    meaning: str
+    """One line: what happened and what the reader of the output gets."""
+
+    @property
+    def severity(self) -> Severity:
+        """The default severity."""
+        return self.severities[0]
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+#: Every diagnostic code a11ypress reports, with its severity and meaning (the
+#: README lists this table).  Codes ending in ``-*`` are families: ``image-*``
+#: is ``image-`` followed by the reason an image file could not be had
+#: (``remote``, ``missing``, ``outside``, ``no-assets``, ``unsupported``,
+#: ``too-large``, ``too-complex``, ``bad-path``).
+CATALOGUE: dict[str, CodeInfo] = {
+    # reading the article
+    "unreadable": CodeInfo((_E,), "the file cannot be read"),
+    "not-utf8": CodeInfo((_E,), "the file is not UTF-8 text"),
+    "not-a-file": CodeInfo((_E,), "the path is a FIFO, a device, a folder or a socket; not read"),
+    "input-outside": CodeInfo((_W,), "the article is a symbolic link to a file outside its folder"),
+    "too-large": CodeInfo((_E,), "the article is larger than the limit (20 MiB)"),
+    "control-characters": CodeInfo((_W,), "characters that XML forbids were removed"),
+    "bad-front-matter": CodeInfo((_E,), "the YAML front matter cannot be read"),
+    "too-deep": CodeInfo((_W, _E), "nesting deeper than the limit; the rest is kept as text"),
+    "too-complex": CodeInfo((_E,), "the article is too complex to parse"),
+    "bad-props-yaml": CodeInfo((_W,), "a component's YAML props block cannot be read"),
+    "unclosed-component": CodeInfo((_I,), "a component is not closed; it ends with its parent"),
+    "unresolved-binding": CodeInfo((_I,), "a bound prop (:key) names no front matter field"),
+    # what the article means
+    "unknown-component": CodeInfo(
+        (_I,), "a component the vocabulary does not know; kept as a container"
+    ),
+    "image-without-src": CodeInfo((_W,), "an image component has no source; its text is kept"),
+    "missing-alt": CodeInfo((_W,), "an informative image has no alt text, nor one to borrow"),
+    "image-*": CodeInfo(
+        (_W, _I), "an image file could not be had; a placeholder with its alt is shown"
+    ),
+    "image-unavailable": CodeInfo((_W,), "an image could not be shown; a placeholder is shown"),
+    "relative-link": CodeInfo((_I,), "a site-relative link and no site address; shown as text"),
+    "dangling-link": CodeInfo((_W,), "a link to an id that nothing has; shown as text"),
+    # options and resources
+    "bad-vocabulary": CodeInfo((_E,), "the --components file cannot be used"),
+    "bad-lexicon": CodeInfo((_E,), "the --lexicon file cannot be used"),
+    "missing-stylesheet": CodeInfo((_E,), "a stylesheet given with --style cannot be read"),
+    "style-url-removed": CodeInfo((_W,), "an @import or url() of a --style sheet was not packed"),
+    # EPUB and PDF
+    "cover-*": CodeInfo((_I,), "the cover image is not embedded (the reason follows the dash)"),
+    "missing-glyphs": CodeInfo(
+        (_W, _E), "no installed font draws some characters; their names are printed"
+    ),
+    "pdf-fetch-refused": CodeInfo((_W,), "the PDF layout asked for a resource that is not served"),
+    "weasyprint": CodeInfo((_W, _E), "a warning or error from WeasyPrint's layout"),
+    # audio
+    "unknown-voice": CodeInfo((_E,), "the --voice matches no installed voice"),
+    "no-voice": CodeInfo((_I,), "no voice for a passage's language; the main voice reads it"),
+    "nothing-to-say": CodeInfo((_E,), "the article has no text to narrate"),
+    "missing-ffmpeg": CodeInfo((_E,), "the m4b format needs ffmpeg, which is not installed"),
+    "speech-failed": CodeInfo((_E,), "the speech engine failed"),
+    "cache-lost": CodeInfo((_E,), "a speech cache entry vanished while the audio was built"),
+    "cache-unwritable": CodeInfo((_E,), "the speech cache folder (--cache-dir) cannot be written"),
+    "audio-built": CodeInfo((_I,), "the audio's length and chapter count"),
+    # writing outputs
+    "would-overwrite-input": CodeInfo((_E,), "an output would overwrite an input; not written"),
+    "would-overwrite-output": CodeInfo(
+        (_E,), "another input of the run already wrote this output; not written"
+    ),
+    "write-failed": CodeInfo((_E,), "an output could not be written"),
+    "internal-error": CodeInfo((_E,), "a bug in a11ypress; the other articles are still built"),
+}
+
+
+def code_info(code: str) -> CodeInfo | None:
+    """The catalogue entry of ``code`` (a family's for ``image-remote``), or None."""
+    info = CATALOGUE.get(code)
+    if info is None:
+        family = code.split("-", 1)[0] + "-*"
+        info = CATALOGUE.get(family)
+    return info
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem, with a stable code users can search for."""
 
     code: str
-    """Stable kebab-case identifier, e.g. ``unknown-component``."""
+    """Stable kebab-case identifier, e.g. ``unknown-component`` (see :data:`CATALOGUE`)."""
     message: str
     """Human-readable explanation, with what to do about it where possible."""
     severity: Severity = Severity.WARNING
@@ -66,9 +154,13 @@ class DiagnosticSink:
         code: str,
         message: str,
         line: int | None = None,
-        severity: Severity = Severity.WARNING,
+        severity: Severity | None = None,
     ) -> None:
-        """Record a diagnostic for this sink's file."""
+        """Record a diagnostic for this sink's file (with the code's default
+        severity from :data:`CATALOGUE` unless ``severity`` is given)."""
+        if severity is None:
+            info = code_info(code)
+            severity = info.severity if info is not None else Severity.WARNING
         self.items.append(Diagnostic(code, message, severity, self.file, line))
 
 

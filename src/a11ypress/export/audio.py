@@ -14,12 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import wave
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import click
 
@@ -27,7 +25,7 @@ from a11ypress import model as m
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.export import ExportOptions
 from a11ypress.export.images import find_image
-from a11ypress.fsutil import atomic_write, temp_prefix
+from a11ypress.fsutil import atomic_file, atomic_path, atomic_write
 from a11ypress.render.speech import Script, SpeechOptions, speech_script
 from a11ypress.render.speech_normalize import load_lexicon
 from a11ypress.tts.cache import SpeechCache, default_cache_dir, segment_key
@@ -126,32 +124,6 @@ def _cover(doc: m.Document, options: ExportOptions) -> tuple[str, bytes] | None:
     if isinstance(found, str):
         return None
     return found.media_type, found.data
-
-
-@contextlib.contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path in the target's folder, renamed over the target when
-    the block completes (and removed when it fails)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-@contextlib.contextmanager
-def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A file written in the target's folder and renamed over it when complete."""
-    with _atomic_path(path) as tmp, tmp.open("w+b") as fh:
-        yield fh
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +248,12 @@ def build_audio(
             date=meta.date,
             cover=cover,
         )
-        with _atomic_file(out) as fh:
+        with atomic_file(out) as fh:
             fh.write(tag)
             for data in payloads():
                 fh.write(data)
     elif ao.format == "wav":
-        with _atomic_file(out) as fh, wave.open(fh, "wb") as w:
+        with atomic_file(out) as fh, wave.open(fh, "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(SAMPLE_RATE)
@@ -290,7 +262,7 @@ def build_audio(
     else:
         metadata = ffmetadata(meta.title or "Untitled", authors, album, chapters)
         try:
-            with _atomic_path(out) as tmp:
+            with atomic_path(out) as tmp:
                 write_m4b(tmp, payloads(), metadata, cover)
         except FfmpegMissing as exc:
             raise InputError(

@@ -24,7 +24,7 @@ from a11ypress.export.book import Chapter, build_time, chapters_of, title_page_t
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import HeadingEntry, RenderOptions, render_article
+from a11ypress.render.xhtml import HeadingEntry, RenderOptions, RenderResult, render_article
 from a11ypress.serialize import to_json
 from a11ypress.styles import packable_css, stylesheet
 from a11ypress.transforms.walk import iter_nodes
@@ -39,11 +39,60 @@ def export_epub(doc: m.Document, out: Path, options: ExportOptions, sink: Diagno
 
 
 def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> bytes:
-    """The EPUB bytes for ``doc``."""
+    """The EPUB bytes for ``doc``: package metadata, the chapters, the title
+    page and navigation, the images, then accessibility metadata true for it."""
     meta = doc.metadata
     lang = meta.language or "en"
     chapters = chapters_of(doc, options.sources)
     files: dict[str, ImageFile] = {}
+    book = _new_book(doc, lang)
+    css = stylesheet("epub", options.style)
+    if options.style is not None:
+        css, removed = packable_css(css)
+        for what in removed:
+            sink.add(
+                "style-url-removed",
+                f"{options.style}: not packed into the book (a stylesheet may not load "
+                f"anything): {what[:200]}",
+                None,
+                Severity.WARNING,
+            )
+    book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css", content=css))
+    spine_items, found = _chapter_items(book, chapters, files, lang, options, sink)
+
+    cover_item = _cover(meta, chapters, files, options, sink)
+    title_page = _xhtml_item("titlepage", "text/title.xhtml", _title_page(meta, lang, cover_item))
+    book.add_item(title_page)
+    nav = _xhtml_item(
+        "nav", "nav.xhtml", _nav(meta, lang, chapters, has_cover=cover_item is not None)
+    )
+    nav.properties = ["nav"]
+    book.add_item(nav)
+    _add_images(book, files, cover_item)
+
+    images = sum(len(f.images) for f in found) + (1 if cover_item else 0)
+    _a11y_metadata(book, chapters, images, sum(f.missing_alt for f in found))
+    book.spine = [title_page, nav, *spine_items]
+
+    buf = io.BytesIO()
+    epub.write_epub(
+        buf,
+        book,
+        {
+            "mtime": build_time(meta.date),
+            "epub2_guide": False,
+            "epub3_landmark": False,
+            "raise_exceptions": True,
+            "compresslevel": 9,
+        },
+    )
+    return _normalise_zip(buf.getvalue(), build_time(meta.date))
+
+
+def _new_book(doc: m.Document, lang: str) -> epub.EpubBook:
+    """A book with its Dublin Core metadata; its identifier is derived from the
+    content, so the same input always gives the same book."""
+    meta = doc.metadata
     book = epub.EpubBook()
     book.FOLDER_NAME = "EPUB"
     ident = "urn:uuid:" + str(
@@ -63,24 +112,28 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
     if meta.source_url:
         book.add_metadata("DC", "source", meta.source_url)
     book.add_metadata("DC", "publisher", "a11ypress")
+    return book
 
-    css = stylesheet("epub", options.style)
-    if options.style is not None:
-        css, removed = packable_css(css)
-        for what in removed:
-            sink.add(
-                "style-url-removed",
-                f"{options.style}: not packed into the book (a stylesheet may not load "
-                f"anything): {what[:200]}",
-                None,
-                Severity.WARNING,
-            )
-    book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css", content=css))
 
-    total_missing = 0
-    images_shown = 0
+def _xhtml_item(uid: str, file_name: str, content: bytes) -> epub.EpubItem:
+    return epub.EpubItem(
+        uid=uid, file_name=file_name, media_type="application/xhtml+xml", content=content
+    )
+
+
+def _chapter_items(
+    book: epub.EpubBook,
+    chapters: list[Chapter],
+    files: dict[str, ImageFile],
+    lang: str,
+    options: ExportOptions,
+    sink: DiagnosticSink,
+) -> tuple[list[epub.EpubItem], list[RenderResult]]:
+    """Render every chapter into the book (images collected into ``files``):
+    the spine items, and what each chapter holds."""
     digest = len(chapters) > 1
-    spine_items: list[epub.EpubItem] = []
+    items: list[epub.EpubItem] = []
+    found: list[RenderResult] = []
     for i, ch in enumerate(chapters, 1):
         ch.file_name = f"text/ch{i:03d}.xhtml"
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
@@ -91,37 +144,18 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
             id_prefix=f"c{i}-" if digest else "",
             base_url=ch.doc.metadata.source_url,
         )
-        content, found = render_article(ch.doc, render, src_sink)
+        content, result = render_article(ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
-        ch.headings = list(found.headings)
-        total_missing += found.missing_alt
-        images_shown += len(found.images)
-        item = epub.EpubItem(
-            uid=f"ch{i:03d}",
-            file_name=ch.file_name,
-            media_type="application/xhtml+xml",
-            content=content,
-        )
+        ch.headings = list(result.headings)
+        found.append(result)
+        item = _xhtml_item(f"ch{i:03d}", ch.file_name, content)
         book.add_item(item)
-        spine_items.append(item)
+        items.append(item)
+    return items, found
 
-    cover_item = _cover(meta, chapters, files, options, sink)
-    title_page = epub.EpubItem(
-        uid="titlepage",
-        file_name="text/title.xhtml",
-        media_type="application/xhtml+xml",
-        content=_title_page(meta, lang, cover_item),
-    )
-    book.add_item(title_page)
-    nav = epub.EpubItem(
-        uid="nav",
-        file_name="nav.xhtml",
-        media_type="application/xhtml+xml",
-        content=_nav(meta, lang, chapters, has_cover=cover_item is not None),
-    )
-    nav.properties = ["nav"]
-    book.add_item(nav)
 
+def _add_images(book: epub.EpubBook, files: dict[str, ImageFile], cover: str | None) -> None:
+    """Every image file the chapters use (and the cover, marked as such)."""
     for f in sorted(files):
         img = files[f]
         item = epub.EpubItem(
@@ -130,26 +164,9 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
             media_type=img.media_type,
             content=img.data,
         )
-        if cover_item is not None and cover_item == f:
+        if cover is not None and cover == f:
             item.properties = ["cover-image"]
         book.add_item(item)
-
-    _a11y_metadata(book, chapters, images_shown + (1 if cover_item else 0), total_missing)
-    book.spine = [title_page, nav, *spine_items]
-
-    buf = io.BytesIO()
-    epub.write_epub(
-        buf,
-        book,
-        {
-            "mtime": build_time(meta.date),
-            "epub2_guide": False,
-            "epub3_landmark": False,
-            "raise_exceptions": True,
-            "compresslevel": 9,
-        },
-    )
-    return _normalise_zip(buf.getvalue(), build_time(meta.date))
 
 
 def _cover(

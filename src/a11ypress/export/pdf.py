@@ -29,6 +29,11 @@ from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderOptions, render_article_into
+from a11ypress.seams.weasyprint_internals import (
+    FAILED_LOAD_MESSAGE,
+    LOGGER_NAME,
+    NOTDEF_MESSAGE,
+)
 from a11ypress.styles import stylesheet
 
 #: Paper sizes for ``--paper``.
@@ -272,11 +277,11 @@ class _SinkHandler(logging.Handler):
         self.missing = missing
 
     def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith(".notdef glyph") and record.args:
+        if str(record.msg).startswith(NOTDEF_MESSAGE) and record.args:
             self.missing.add(str(record.args[0]))  # type: ignore[index]
             return
         msg = record.getMessage()
-        if msg.startswith("Failed to load") and "a11ypress refuses" in msg:
+        if msg.startswith(FAILED_LOAD_MESSAGE) and "a11ypress refuses" in msg:
             return  # already reported by the fetcher
         sev = Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING
         self.sink.add("weasyprint", msg.splitlines()[0] if msg else "(no message)", None, sev)
@@ -286,7 +291,7 @@ class _SinkHandler(logging.Handler):
 def _captured_log(sink: DiagnosticSink, missing: set[str]) -> Iterator[None]:
     """Route WeasyPrint's warnings and errors to ``sink`` (and not to stderr);
     characters drawn as .notdef go to ``missing``."""
-    logger = logging.getLogger("weasyprint")
+    logger = logging.getLogger(LOGGER_NAME)
     handler = _SinkHandler(sink, missing)
     old_propagate = logger.propagate
     logger.addHandler(handler)

@@ -2,7 +2,8 @@
 
 WeasyPrint builds the structure tree from the HTML, which is most of the work.
 What it leaves out, PDF/UA needs, so a few of its internal steps are wrapped
-(WeasyPrint is pinned to 70.x for that reason, and the tests check the result):
+(through :mod:`a11ypress.seams.weasyprint_internals`; WeasyPrint is pinned to
+70.x for that reason, and the tests check the result):
 
 * ``/Lang`` on structure elements made from HTML elements with a ``lang``
   attribute (WeasyPrint only writes the document's language, in the catalog).
@@ -26,6 +27,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from a11ypress.seams.weasyprint_internals import (
+    AddTags,
+    BuildTree,
+    is_margin_box,
+    wrapped_tagging,
+)
+
 #: First line of the ToUnicode CMaps WeasyPrint writes.
 _CMAP_START = b"/CIDInit /ProcSet findresource begin"
 
@@ -34,49 +42,45 @@ _CMAP_START = b"/CIDInit /ProcSet findresource begin"
 def repaired_tags() -> Iterator[None]:
     """While active, WeasyPrint's tagging is repaired as described above."""
     import pydyf
-    from weasyprint import pdf as weasy_pdf
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
 
-    original_tree = tags._build_box_tree
-    original_add = weasy_pdf.add_tags
     margin_mcids: dict[int, set[int]] = {}
 
-    def build(
-        box: Any, parent: Any, pdf: Any, page_number: int, nums: dict[int, Any], *rest: Any
-    ) -> Iterator[Any]:
-        if isinstance(box, boxes.MarginBox):
-            before = set(nums)
-            yield from original_tree(box, parent, pdf, page_number, nums, *rest)
-            margin_mcids.setdefault(page_number, set()).update(set(nums) - before)
-            return
-        for element in original_tree(box, parent, pdf, page_number, nums, *rest):
-            lang = _own_lang(box)
-            if lang:
-                element["Lang"] = pydyf.String(lang)
-            if element.get("S") == "/LI":
-                _wrap_list_body(element, pdf)
-            annotation = getattr(box, "link_annotation", None)
-            if annotation is not None and box.element is not None:
-                text = " ".join("".join(box.element.itertext()).split())
-                if text:
-                    annotation["Contents"] = pydyf.String(text)
-            yield element
+    def wrap_build(original_tree: BuildTree) -> BuildTree:
+        def build(
+            box: Any, parent: Any, pdf: Any, page_number: int, nums: dict[int, Any], *rest: Any
+        ) -> Iterator[Any]:
+            if is_margin_box(box):
+                before = set(nums)
+                yield from original_tree(box, parent, pdf, page_number, nums, *rest)
+                margin_mcids.setdefault(page_number, set()).update(set(nums) - before)
+                return
+            for element in original_tree(box, parent, pdf, page_number, nums, *rest):
+                lang = _own_lang(box)
+                if lang:
+                    element["Lang"] = pydyf.String(lang)
+                if element.get("S") == "/LI":
+                    _wrap_list_body(element, pdf)
+                annotation = getattr(box, "link_annotation", None)
+                if annotation is not None and box.element is not None:
+                    text = " ".join("".join(box.element.itertext()).split())
+                    if text:
+                        annotation["Contents"] = pydyf.String(text)
+                yield element
 
-    def add(pdf: Any, document: Any, version: Any, page_streams: list[Any]) -> None:
-        original_add(pdf, document, version, page_streams)
-        for number, stream in enumerate(page_streams):
-            orphans = margin_mcids.get(number)
-            if orphans:
-                stream.stream[:] = _as_artifacts(stream.stream, orphans)
+        return build
 
-    tags._build_box_tree = build
-    weasy_pdf.add_tags = add
-    try:
+    def wrap_add(original_add: AddTags) -> AddTags:
+        def add(pdf: Any, document: Any, version: Any, page_streams: list[Any]) -> None:
+            original_add(pdf, document, version, page_streams)
+            for number, stream in enumerate(page_streams):
+                orphans = margin_mcids.get(number)
+                if orphans:
+                    stream.stream[:] = _as_artifacts(stream.stream, orphans)
+
+        return add
+
+    with wrapped_tagging(wrap_build, wrap_add):
         yield
-    finally:
-        tags._build_box_tree = original_tree
-        weasy_pdf.add_tags = original_add
 
 
 def fix_unicode_maps(document: Any, pdf: Any) -> None:

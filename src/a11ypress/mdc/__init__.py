@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import linkify as builtin_linkify
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from a11ypress import model as m
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, Severity
 from a11ypress.model import PropValue
+from a11ypress.seams import markdown_it_internals  # noqa: F401 - checks the installed version
 from a11ypress.xmlchars import INVALID_XML
 
 from .block import mdc_block_plugin
@@ -103,7 +105,7 @@ def _bounded_linkify(md: MarkdownIt) -> None:
     checked on a bounded window; only a real link (which then flushes the
     pending text) reaches the original rule."""
     rules = md.inline.ruler
-    original = next(r.fn for r in rules.__rules__ if r.name == "linkify")
+    original = builtin_linkify
     scheme = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.I)
     linkify = md.linkify
     assert linkify is not None

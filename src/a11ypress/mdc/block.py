@@ -127,63 +127,93 @@ def mdc_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
     close_line, slots = _scan(state, start, end, opener.colons, indent)
     spend(state.env, LINE_WORK * ((end if close_line is None else close_line) - start))
     content_end = close_line if close_line is not None else _parent_end(state, start, end)
-
-    props = dict(opener.props)
-    first = start + 1
-    yaml_problem: YamlProblem | None = None
-    if (
-        first < content_end
-        and state.sCount[first] == indent
-        and _YAML_FENCE.match(_line(state, first))
-    ):
-        yaml_end = next(
-            (n for n in range(first + 1, content_end) if _YAML_FENCE.match(_line(state, n))),
-            None,
-        )
-        if yaml_end is None:
-            # An unclosed props block swallows the rest, closer included, and
-            # gives no props.
-            content_end = _parent_end(state, start, end)
-            close_line = None
-            first = content_end
-            slots = []
-        else:
-            text = "\n".join(
-                state.src[state.bMarks[n] : state.eMarks[n]] for n in range(first + 1, yaml_end)
-            )
-            loaded = (
-                YamlProblem(f"props block is too long ({yaml_end - first - 1} lines)")
-                if yaml_end - first - 1 > MAX_PROPS_LINES
-                else load_mapping(_dedent(text))
-            )
-            if isinstance(loaded, YamlProblem):
-                line = None if loaded.line is None else first + 1 + loaded.line
-                yaml_problem = YamlProblem(loaded.message, line)
-            else:
-                props.update(loaded)
-            first = yaml_end + 1
-            slots = [s for s in slots if s[0] > yaml_end]
+    body = _Body(start + 1, content_end, close_line, slots, dict(opener.props))
+    _props_block(state, body, start, end, indent)
 
     meta = BlockMeta(
         opener.name,
-        props,
+        body.props,
         opener.label,
         start,
-        closed=close_line is not None,
-        yaml_problem=yaml_problem,
+        closed=body.close_line is not None,
+        yaml_problem=body.yaml_problem,
     )
+    after = body.content_end + (1 if body.close_line is not None else 0)
     tok = state.push("mdc_block_open", "div", 1)
     tok.meta = {"mdc": meta}
-    tok.map = [start, content_end + (1 if close_line is not None else 0)]
+    tok.map = [start, after]
     tok.markup = ":" * opener.colons
+    _push_slots(state, body, start, indent)
+    state.push("mdc_block_close", "div", -1).markup = ":" * opener.colons
+    state.line = after
+    return True
 
-    # Split content into slots: (start line, meta) pairs, default first.
+
+@dataclass(slots=True)
+class _Body:
+    """Where a block component's content is, worked out step by step."""
+
+    first: int
+    """First content line (after the opener, then after a YAML props block)."""
+    content_end: int
+    """Line after the last content line."""
+    close_line: int | None
+    """The closing ``::`` line, None when the component is not closed."""
+    slots: list[tuple[int, SlotMeta]]
+    """``#name`` slot lines inside the content, with their meta."""
+    props: dict[str, PropValue]
+    """Inline props, then the YAML block's."""
+    yaml_problem: YamlProblem | None = None
+    """Why the YAML props block could not be read, if so."""
+
+
+def _props_block(state: StateBlock, body: _Body, start: int, end: int, indent: int) -> None:
+    """Read a ``---`` YAML props block at the top of the content into ``body``."""
+    first = body.first
+    if not (
+        first < body.content_end
+        and state.sCount[first] == indent
+        and _YAML_FENCE.match(_line(state, first))
+    ):
+        return
+    yaml_end = next(
+        (n for n in range(first + 1, body.content_end) if _YAML_FENCE.match(_line(state, n))),
+        None,
+    )
+    if yaml_end is None:
+        # An unclosed props block swallows the rest, closer included, and
+        # gives no props.
+        body.content_end = _parent_end(state, start, end)
+        body.close_line = None
+        body.first = body.content_end
+        body.slots = []
+        return
+    text = "\n".join(
+        state.src[state.bMarks[n] : state.eMarks[n]] for n in range(first + 1, yaml_end)
+    )
+    loaded = (
+        YamlProblem(f"props block is too long ({yaml_end - first - 1} lines)")
+        if yaml_end - first - 1 > MAX_PROPS_LINES
+        else load_mapping(_dedent(text))
+    )
+    if isinstance(loaded, YamlProblem):
+        line = None if loaded.line is None else first + 1 + loaded.line
+        body.yaml_problem = YamlProblem(loaded.message, line)
+    else:
+        body.props.update(loaded)
+    body.first = yaml_end + 1
+    body.slots = [s for s in body.slots if s[0] > yaml_end]
+
+
+def _push_slots(state: StateBlock, body: _Body, start: int, indent: int) -> None:
+    """Tokenize the content slot by slot (the default slot first, left out
+    when it is empty and unnamed)."""
     parts: list[tuple[int, int, SlotMeta]] = []
-    cur_start, cur_meta = first, SlotMeta("default", {}, start)
-    for line_no, slot in slots:
+    cur_start, cur_meta = body.first, SlotMeta("default", {}, start)
+    for line_no, slot in body.slots:
         parts.append((cur_start, line_no, cur_meta))
         cur_start, cur_meta = line_no + 1, slot
-    parts.append((cur_start, content_end, cur_meta))
+    parts.append((cur_start, body.content_end, cur_meta))
 
     for s_start, s_end, s_meta in parts:
         if s_meta.name == "default" and s_start >= s_end and s_meta.line == start:
@@ -193,10 +223,6 @@ def mdc_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
         st.map = [s_start, s_end]
         _tokenize_range(state, s_start, s_end, indent)
         state.push("mdc_slot_close", "template", -1)
-
-    state.push("mdc_block_close", "div", -1).markup = ":" * opener.colons
-    state.line = content_end + (1 if close_line is not None else 0)
-    return True
 
 
 def _dedent(text: str) -> str:

@@ -125,7 +125,7 @@ def mdc_brace(state: StateInline, silent: bool) -> bool:
 def mdc_inline_plugin(md: MarkdownIt) -> None:
     """Register the inline MDC rules."""
     md.inline.ruler.before("emphasis", "mdc_inline_component", mdc_inline_component)
-    names = [r.name for r in md.inline.ruler.__rules__]
+    names = md.inline.ruler.get_all_rules()
     md.inline.ruler.after(
         "footnote_ref" if "footnote_ref" in names else "link", "mdc_span", mdc_span
     )

@@ -40,6 +40,17 @@ def _prop_text(v: PropValue) -> str:
     return "" if v is None else str(v)
 
 
+#: Inline tokens that open a container, and the token that closes each.
+_CLOSERS = {
+    "em_open": "em_close",
+    "strong_open": "strong_close",
+    "s_open": "s_close",
+    "link_open": "link_close",
+    "mdc_span_open": "mdc_span_close",
+    "mdc_inline_open": "mdc_inline_close",
+}
+
+
 class TokenConverter:
     """Builds raw model nodes from one token stream."""
 
@@ -284,85 +295,90 @@ class TokenConverter:
     def _inlines(
         self, toks: Sequence[Token], i: int, stop: str | None, block: Token | None
     ) -> tuple[list[m.Inline], int]:
+        """Inline nodes from ``toks[i:]`` up to the token ``stop`` (consumed);
+        the index after it."""
         out: list[m.Inline] = []
         n = len(toks)
         while i < n:
             tok = toks[i]
-            t = tok.type
-            if t == stop:
+            if tok.type == stop:
                 return out, i + 1
             i += 1
-            if t == "text":
-                if tok.content:
-                    _add_text(out, tok.content)
-            elif t == "softbreak":
-                _add_text(out, "\n")
-            elif t == "hardbreak":
-                out.append(m.LineBreak())
-            elif t == "code_inline":
-                out.append(m.Code(text=tok.content))
-            elif t == "em_open":
-                kids, i = self._inlines(toks, i, "em_close", block)
-                out.append(m.Emphasis(children=tuple(kids)))
-            elif t == "strong_open":
-                kids, i = self._inlines(toks, i, "strong_close", block)
-                out.append(m.Strong(children=tuple(kids)))
-            elif t == "s_open":
-                kids, i = self._inlines(toks, i, "s_close", block)
-                out.append(m.Strikethrough(children=tuple(kids)))
-            elif t == "link_open":
-                kids, i = self._inlines(toks, i, "link_close", block)
-                title = tok.attrs.get("title")
-                out.append(
-                    m.Link(
-                        url=str(tok.attrs.get("href", "")),
-                        children=tuple(kids),
-                        title=str(title) if title is not None else None,
-                    )
-                )
-            elif t == "image":
-                alt = "".join(_plain(c) for c in tok.children or [])
-                title = tok.attrs.get("title")
-                out.append(
-                    m.Image(
-                        src=str(tok.attrs.get("src", "")),
-                        alt=alt,
-                        title=str(title) if title is not None else None,
-                        pos=self.pos(block) if block is not None else None,
-                    )
-                )
-            elif t == "html_inline":
-                out.append(m.HtmlInline(html=tok.content))
-            elif t == "footnote_ref":
-                out.append(m.FootnoteRef(label=str(tok.meta.get("label", tok.meta.get("id")))))
-            elif t == "mdc_span_open":
-                kids, i = self._inlines(toks, i, "mdc_span_close", block)
-                out.append(m.Span(children=tuple(kids)))
-            elif t == "mdc_inline_open":
-                kids, i = self._inlines(toks, i, "mdc_inline_close", block)
-                props: dict[str, PropValue] = tok.meta["props"]
-                lang = props.get("lang")
-                out.append(
-                    m.InlineComponent(
-                        name=tok.meta["name"],
-                        props=props,
-                        children=tuple(kids),
-                        lang=lang if isinstance(lang, str) and lang else None,
-                        pos=self.pos(block) if block is not None else None,
-                    )
-                )
-            elif t == "mdc_attrs":
-                self._attach(out, tok)
-            elif t == "mdc_binding":
-                _add_text(out, self._binding(tok.meta["expr"], block))
-            elif t in ("footnote_anchor",):
-                pass
-            elif tok.children:
-                kids, _ = self._inlines(tok.children, 0, None, block)
-                out.extend(kids)
-            elif tok.content:
-                _add_text(out, tok.content)
+            close = _CLOSERS.get(tok.type)
+            if close is not None:
+                kids, i = self._inlines(toks, i, close, block)
+                out.append(self._container(tok, tuple(kids), block))
+            else:
+                self._leaf(out, tok, block)
         return out, i
+
+    def _container(self, tok: Token, kids: tuple[m.Inline, ...], block: Token | None) -> m.Inline:
+        """The node an opening token of :data:`_CLOSERS` makes, around ``kids``."""
+        t = tok.type
+        if t == "em_open":
+            return m.Emphasis(children=kids)
+        if t == "strong_open":
+            return m.Strong(children=kids)
+        if t == "s_open":
+            return m.Strikethrough(children=kids)
+        if t == "mdc_span_open":
+            return m.Span(children=kids)
+        if t == "link_open":
+            title = tok.attrs.get("title")
+            return m.Link(
+                url=str(tok.attrs.get("href", "")),
+                children=kids,
+                title=str(title) if title is not None else None,
+            )
+        assert t == "mdc_inline_open", t
+        props: dict[str, PropValue] = tok.meta["props"]
+        lang = props.get("lang")
+        return m.InlineComponent(
+            name=tok.meta["name"],
+            props=props,
+            children=kids,
+            lang=lang if isinstance(lang, str) and lang else None,
+            pos=self.pos(block) if block is not None else None,
+        )
+
+    def _leaf(self, out: list[m.Inline], tok: Token, block: Token | None) -> None:
+        """Add what a token that opens nothing stands for to ``out``."""
+        t = tok.type
+        if t == "text":
+            if tok.content:
+                _add_text(out, tok.content)
+        elif t == "softbreak":
+            _add_text(out, "\n")
+        elif t == "hardbreak":
+            out.append(m.LineBreak())
+        elif t == "code_inline":
+            out.append(m.Code(text=tok.content))
+        elif t == "image":
+            alt = "".join(_plain(c) for c in tok.children or [])
+            title = tok.attrs.get("title")
+            out.append(
+                m.Image(
+                    src=str(tok.attrs.get("src", "")),
+                    alt=alt,
+                    title=str(title) if title is not None else None,
+                    pos=self.pos(block) if block is not None else None,
+                )
+            )
+        elif t == "html_inline":
+            out.append(m.HtmlInline(html=tok.content))
+        elif t == "footnote_ref":
+            out.append(m.FootnoteRef(label=str(tok.meta.get("label", tok.meta.get("id")))))
+        elif t == "mdc_attrs":
+            self._attach(out, tok)
+        elif t == "mdc_binding":
+            _add_text(out, self._binding(tok.meta["expr"], block))
+        elif t == "footnote_anchor":
+            pass
+        elif tok.children:
+            kids, _ = self._inlines(tok.children, 0, None, block)
+            out.extend(kids)
+        elif tok.content:
+            _add_text(out, tok.content)
 
     def _attach(self, out: list[m.Inline], tok: Token) -> None:
         """Attach ``{props}`` to the element just before it, or keep it as text."""

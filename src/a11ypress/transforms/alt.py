@@ -37,6 +37,8 @@ def known_alts(doc: m.Document) -> dict[str, str]:
 def resolve_alts(doc: m.Document) -> m.Document:
     """``doc`` with :attr:`~a11ypress.model.Image.fallback_alt` set on every image
     whose author gave no alt and that can borrow one."""
+    if not any(isinstance(n, m.Image) and n.alt_missing for n in iter_nodes(doc)):
+        return doc
     alts = known_alts(doc)
 
     def fill(img: m.Image, caption: str = "") -> m.Image:

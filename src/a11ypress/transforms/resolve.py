@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import assert_never
 
 from a11ypress import model as m
 from a11ypress.components import Role, Vocabulary
@@ -127,90 +128,116 @@ class Resolver:
         return out
 
     def component(self, c: m.Component) -> list[m.Block]:
-        """Interpret a block component by its role."""
-        role = self.vocab.get(c.name)
+        """Interpret a block component by its role (an unknown one is a container)."""
+        role = self._role(c)
         props = self._props(c)
-        line = c.pos.line if c.pos else None
-        if role is None:
-            if c.name not in self._unknown:
-                self._unknown.add(c.name)
-                self.sink.add(
-                    "unknown-component",
-                    f"unknown component ::{c.name}; its content is kept as a plain container"
-                    " (map it with --components FILE)",
-                    line,
-                    Severity.INFO,
-                )
-            role = Role("container")
-        kind = role.role
-        if kind == "ignore":
+        if role.role == "ignore":
             return []
-        if kind == "metadata":
+        if role.role == "metadata":
             self.meta_tags.update(props)
             return []
         children = self.blocks(c.children)
         if c.lang:
             children = tuple(_with_lang(b, c.lang) for b in children)
-        slots = {s.name: s for s in c.slots}
-        if kind == "heading":
-            data = self.data_blocks(props, c.pos)
-            text = _inline_content(children) or _inline_content(data[:1])
-            if not children:
-                data = data[1:]
-            return [
-                m.Heading(level=max(1, min(6, role.level)), children=text, lang=c.lang, pos=c.pos),
-                *data,
-                *self._slot_blocks(c.slots),
-            ]
-        if kind == "paragraph":
-            return self.data_blocks(props, c.pos) + list(children) + self._slot_blocks(c.slots)
-        if kind == "image":
-            rest = self.data_blocks(props, c.pos, skip=(role.src, role.alt, role.caption))
-            return [self._image_component(c, role, props, children), *rest]
-        if kind == "callout":
-            return [self._callout(c, role, props, children, slots)]
-        if kind == "code-group":
-            return [
-                m.CodeGroup(
+        match role.role:
+            case "heading":
+                return self._heading_component(c, role, props, children)
+            case "paragraph":
+                return self.data_blocks(props, c.pos) + list(children) + self._slot_blocks(c.slots)
+            case "image":
+                rest = self.data_blocks(props, c.pos, skip=(role.src, role.alt, role.caption))
+                return [self._image_component(c, role, props, children), *rest]
+            case "callout":
+                slots = {s.name: s for s in c.slots}
+                return [self._callout(c, role, props, children, slots)]
+            case "code-group":
+                group = m.CodeGroup(
                     children=children + tuple(self._slot_blocks(c.slots)), lang=c.lang, pos=c.pos
-                ),
-                *self.data_blocks(props, c.pos),
-            ]
-        if kind == "link-card":
-            url = props.get(role.url) or props.get("href") or props.get("url") or ""
-            title_prop = props.get(role.title)
-            title: tuple[m.Inline, ...] = (
-                (m.Text(text=str(title_prop)),)
-                if isinstance(title_prop, str) and title_prop
-                else ()
-            )
-            body = tuple(self.data_blocks(props, c.pos, skip=(role.title,))) + children
-            if not title and body and isinstance(body[0], m.Paragraph):
-                title, body = body[0].children, body[1:]
-            if not title:
-                title = (m.Text(text=str(url)),)
-            return [
-                m.LinkCard(
-                    url=str(url),
-                    title=title,
-                    children=body + tuple(self._slot_blocks(c.slots)),
-                    lang=c.lang,
-                    pos=c.pos,
                 )
-            ]
-        # container
+                return [group, *self.data_blocks(props, c.pos)]
+            case "link-card":
+                return [self._link_card(c, role, props, children)]
+            case "container":
+                return [self._container(c, props, children)]
+            case _:
+                assert_never(role.role)
+
+    def _role(self, c: m.Component) -> Role:
+        """The component's role; an unknown component is a container, reported
+        once per name."""
+        role = self.vocab.get(c.name)
+        if role is not None:
+            return role
+        if c.name not in self._unknown:
+            self._unknown.add(c.name)
+            self.sink.add(
+                "unknown-component",
+                f"unknown component ::{c.name}; its content is kept as a plain container"
+                " (map it with --components FILE)",
+                c.pos.line if c.pos else None,
+                Severity.INFO,
+            )
+        return Role("container")
+
+    def _heading_component(
+        self,
+        c: m.Component,
+        role: Role,
+        props: dict[str, PropValue],
+        children: tuple[m.Block, ...],
+    ) -> list[m.Block]:
+        """A heading whose text is the content (or the first text prop)."""
+        data = self.data_blocks(props, c.pos)
+        text = _inline_content(children) or _inline_content(data[:1])
+        if not children:
+            data = data[1:]
+        return [
+            m.Heading(level=max(1, min(6, role.level)), children=text, lang=c.lang, pos=c.pos),
+            *data,
+            *self._slot_blocks(c.slots),
+        ]
+
+    def _link_card(
+        self,
+        c: m.Component,
+        role: Role,
+        props: dict[str, PropValue],
+        children: tuple[m.Block, ...],
+    ) -> m.Block:
+        """A "read more" link: its title from the title prop, else the first
+        paragraph, else the address."""
+        url = props.get(role.url) or props.get("href") or props.get("url") or ""
+        title_prop = props.get(role.title)
+        title: tuple[m.Inline, ...] = (
+            (m.Text(text=str(title_prop)),) if isinstance(title_prop, str) and title_prop else ()
+        )
+        body = tuple(self.data_blocks(props, c.pos, skip=(role.title,))) + children
+        if not title and body and isinstance(body[0], m.Paragraph):
+            title, body = body[0].children, body[1:]
+        if not title:
+            title = (m.Text(text=str(url)),)
+        return m.LinkCard(
+            url=str(url),
+            title=title,
+            children=body + tuple(self._slot_blocks(c.slots)),
+            lang=c.lang,
+            pos=c.pos,
+        )
+
+    def _container(
+        self, c: m.Component, props: dict[str, PropValue], children: tuple[m.Block, ...]
+    ) -> m.Block:
+        """A component kept as it is, its text props shown before its content."""
         data = self.data_blocks(props, c.pos)
         slots_out = tuple(replace(s, children=self.blocks(s.children)) for s in c.slots)
-        return [
-            m.Component(
-                name=c.name,
-                props=c.props,
-                children=tuple(data) + children,
-                slots=slots_out,
-                lang=c.lang,
-                pos=c.pos,
-            )
-        ]
+        return m.Component(
+            name=c.name,
+            props=c.props,
+            children=tuple(data) + children,
+            slots=slots_out,
+            lang=c.lang,
+            pos=c.pos,
+        )
 
     def _slot_blocks(self, slots: Iterable[m.Slot]) -> list[m.Block]:
         out: list[m.Block] = []
@@ -443,7 +470,7 @@ def assign_heading_ids(doc: m.Document, used: set[str] | None = None) -> m.Docum
             return node
         return replace(node, id=unique_id(node.id or slugify(plain_text(node)), taken))
 
-    return map_nodes(doc, give_id)
+    return map_nodes(doc, give_id, inlines=False)
 
 
 def unique_id(base: str, used: set[str]) -> str:

@@ -24,6 +24,21 @@ from a11ypress import model as m
 
 N = TypeVar("N", bound=m.AnyNode)
 
+#: Node types that hold no other node (a test keeps this in step with :func:`children`).
+LEAVES: frozenset[type[m.AnyNode]] = frozenset(
+    {
+        m.Text,
+        m.Code,
+        m.Image,
+        m.LineBreak,
+        m.FootnoteRef,
+        m.HtmlInline,
+        m.CodeBlock,
+        m.ThematicBreak,
+        m.HtmlBlock,
+    }
+)
+
 BlockMap = Callable[[tuple[m.Block, ...]], tuple[m.Block, ...]]
 """Maps a sequence of blocks to a new one (a block may become zero or many)."""
 InlineMap = Callable[[tuple[m.Inline, ...]], tuple[m.Inline, ...]]
@@ -36,6 +51,18 @@ def children(node: m.AnyNode) -> tuple[m.AnyNode, ...]:
     """The child nodes of ``node``, in document order (a figure's image before
     its caption, a callout's title before its body, a table's caption first)."""
     match node:
+        case (
+            m.Text()
+            | m.Code()
+            | m.Image()
+            | m.LineBreak()
+            | m.FootnoteRef()
+            | m.HtmlInline()
+            | m.CodeBlock()
+            | m.ThematicBreak()
+            | m.HtmlBlock()
+        ):
+            return ()
         case (
             m.Heading()
             | m.Paragraph()
@@ -67,18 +94,6 @@ def children(node: m.AnyNode) -> tuple[m.AnyNode, ...]:
             return (*node.title, *node.children)
         case m.Component():
             return (*node.children, *node.slots)
-        case (
-            m.Text()
-            | m.Code()
-            | m.Image()
-            | m.LineBreak()
-            | m.FootnoteRef()
-            | m.HtmlInline()
-            | m.CodeBlock()
-            | m.ThematicBreak()
-            | m.HtmlBlock()
-        ):
-            return ()
         case _:
             assert_never(node)
 
@@ -97,7 +112,8 @@ def iter_nodes(root: m.AnyNode | m.Document | Iterable[m.AnyNode]) -> Iterator[m
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(reversed(children(node)))
+        if type(node) not in LEAVES:
+            stack.extend(reversed(children(node)))
 
 
 def rebuild(node: N, blocks: BlockMap, inlines: InlineMap, parts: PartMap | None = None) -> N:
@@ -105,6 +121,8 @@ def rebuild(node: N, blocks: BlockMap, inlines: InlineMap, parts: PartMap | None
     ``inlines`` and its parts (list items, table rows and cells, slots,
     footnotes) by ``parts``; by default a part is rebuilt with the same
     mappers.  The node itself comes back when nothing changed."""
+    if type(node) in LEAVES:
+        return node
     return cast(N, _rebuild(node, blocks, inlines, parts))
 
 
@@ -115,6 +133,18 @@ def _rebuild(
         return parts(p) if parts is not None else cast(m.Part, _rebuild(p, blocks, inlines, None))
 
     match node:
+        case (
+            m.Text()
+            | m.Code()
+            | m.Image()
+            | m.LineBreak()
+            | m.FootnoteRef()
+            | m.HtmlInline()
+            | m.CodeBlock()
+            | m.ThematicBreak()
+            | m.HtmlBlock()
+        ):
+            return node
         case (
             m.Heading()
             | m.Paragraph()
@@ -172,18 +202,6 @@ def _rebuild(
             if body is node.children and slots is node.slots:
                 return node
             return replace(node, children=body, slots=slots)
-        case (
-            m.Text()
-            | m.Code()
-            | m.Image()
-            | m.LineBreak()
-            | m.FootnoteRef()
-            | m.HtmlInline()
-            | m.CodeBlock()
-            | m.ThematicBreak()
-            | m.HtmlBlock()
-        ):
-            return node
         case _:
             assert_never(node)
 
@@ -198,11 +216,15 @@ def _same(old: tuple[_T, ...], new: tuple[_T, ...]) -> tuple[_T, ...]:
     return new
 
 
-def map_nodes(root: m.Document, fn: Callable[[m.AnyNode], m.AnyNode]) -> m.Document:
+def map_nodes(
+    root: m.Document, fn: Callable[[m.AnyNode], m.AnyNode], *, inlines: bool = True
+) -> m.Document:
     """``root`` rebuilt with ``fn`` applied to every node, parents before their
     children, in document order (body, then footnotes).  ``fn`` must return a
     node of the same kind (a block for a block, an inline for an inline); the
-    children visited are those of the node it returns."""
+    children visited are those of the node it returns.  With ``inlines=False``
+    only blocks and parts are visited (inline content is kept as it is), which
+    is faster for a transform of blocks."""
 
     def one(node: N) -> N:
         return rebuild(cast(N, fn(node)), seq_blocks, seq_inlines, one_part)
@@ -214,6 +236,8 @@ def map_nodes(root: m.Document, fn: Callable[[m.AnyNode], m.AnyNode]) -> m.Docum
         return _same(seq, tuple(one(b) for b in seq))
 
     def seq_inlines(seq: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+        if not inlines:
+            return seq
         return _same(seq, tuple(one(i) for i in seq))
 
     body = seq_blocks(root.children)

@@ -13,7 +13,6 @@ device) is ignored without being opened for reading.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +21,8 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from a11ypress.fsutil import atomic_file
 
 _MAGIC = b"A11YSEG2"
 #: magic, samples, speech samples, payload length, SHA-256 of all the rest
@@ -104,24 +105,16 @@ class SpeechCache:
         os.unlink(tmp)
 
     def write(self, key: str, segment: Segment) -> None:
-        """Store an entry atomically (temporary file + rename in the same folder)."""
-        p = self.path(key)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        """Store an entry atomically (temporary file + rename in the same folder;
+        not flushed to disk: an entry lost in a crash is only synthesised again)."""
         fields = struct.pack("<III", segment.samples, segment.speech, len(segment.payload))
         digest = _checksum(_MAGIC + fields, segment.payload)
         head = _HEADER.pack(
             _MAGIC, segment.samples, segment.speech, len(segment.payload), digest
         )
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=p.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(head)
-                fh.write(segment.payload)
-            os.replace(tmp, p)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        with atomic_file(self.path(key), durable=False, mode=None) as fh:
+            fh.write(head)
+            fh.write(segment.payload)
 
 
 def _checksum(head: bytes, payload: bytes) -> bytes:

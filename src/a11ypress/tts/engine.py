@@ -12,7 +12,8 @@ process.
 So this wrapper:
 
 - initialises espeak-ng through pyttsx3's own binding in *synchronous* mode
-  (no synthesis thread, no race) before building the pyttsx3 espeak driver;
+  (no synthesis thread, no race) before building the pyttsx3 espeak driver
+  (every private pyttsx3 name is in :mod:`a11ypress.seams.pyttsx3_internals`);
   the driver's callback collects the audio as usual;
 - sets the voice and rate once, says a warm-up text, and then says every text
   in a **forked child** of that ready process: each text starts from the very
@@ -39,6 +40,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from a11ypress.seams import pyttsx3_internals
 
 #: What espeak-ng produces through pyttsx3.
 SAMPLE_RATE = 22050
@@ -84,11 +87,9 @@ ESPEAK_HINT = (
 def espeak_missing() -> str | None:
     """:data:`ESPEAK_HINT` when pyttsx3 cannot load the espeak-ng library,
     else None (loading it does not start the engine)."""
-    try:
-        from pyttsx3.drivers import _espeak  # noqa: F401  (loads libespeak-ng)
-    except (ImportError, OSError, RuntimeError):
-        return ESPEAK_HINT
-    return None
+    from a11ypress.seams.pyttsx3_internals import espeak_loads
+
+    return None if espeak_loads() else ESPEAK_HINT
 
 
 @functools.cache
@@ -126,16 +127,10 @@ def voice_for(lang: str, voices: list[VoiceInfo]) -> str | None:
 
 def _pyttsx3_engine() -> Any:
     """A pyttsx3 espeak engine over espeak-ng initialised in synchronous mode."""
-    import pyttsx3
-    from pyttsx3.drivers import _espeak
-    from pyttsx3.drivers import espeak as espeak_driver
-
-    if not espeak_driver.EspeakDriver._moduleInitialized:
-        if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
-            raise SynthesisError("could not initialise espeak-ng")
-        espeak_driver.EspeakDriver._moduleInitialized = True
-        espeak_driver.EspeakDriver._defaultVoice = "en"
-    return pyttsx3.init("espeak")
+    try:
+        return pyttsx3_internals.synchronous_engine()
+    except pyttsx3_internals.EngineStartError as exc:
+        raise SynthesisError(str(exc)) from exc
 
 
 def engine_voices() -> list[VoiceInfo]:
@@ -154,7 +149,7 @@ class SpeechEngine:
 
     def __init__(self, voice: str | None = None, rate: int = DEFAULT_RATE) -> None:
         self._engine = _pyttsx3_engine()
-        self._driver: Any = self._engine.proxy._driver
+        self._driver: Any = pyttsx3_internals.driver_of(self._engine)
         self._finished = threading.Event()
         self._engine.connect("finished-utterance", lambda **_: self._finished.set())
         self.voice = voice
@@ -168,17 +163,8 @@ class SpeechEngine:
 
     def _say(self, text: str) -> bytes:
         """PCM for ``text``, in this process (synchronous: returns when done)."""
-        d = self._driver
         self._finished.clear()
-        # A file name keeps the driver from playing the audio if it ever sees
-        # the end-of-message event; in synchronous mode it collects the
-        # samples in its buffer and the call returns when all are there.
-        d._save_file = os.devnull
-        d._text_to_say = text
-        d._start_synthesis(text)
-        pcm = bytes(d._data_buffer)
-        d._data_buffer = b""
-        d._speaking = False
+        pcm = pyttsx3_internals.say_to_buffer(self._driver, text)
         if self._finished.is_set():  # the driver flushed its buffer to the file
             raise SynthesisError("the driver ended the utterance early")
         return pcm

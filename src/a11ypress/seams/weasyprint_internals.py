@@ -1,0 +1,94 @@
+"""WeasyPrint 70's internals that the tagged PDF relies on, in one place.
+
+- Two steps of the structure-tree writer are wrapped while a PDF is written
+  (:func:`wrapped_tagging`): ``weasyprint.pdf.tags._build_box_tree`` (one call
+  per box, yielding structure elements) and ``weasyprint.pdf.add_tags`` (the
+  whole tree, with the page content streams).  WeasyPrint rebinds nothing
+  itself, so they are rebound module-wide for the duration of one layout.
+- Boxes are read for ``element``, ``element_tag`` and ``link_annotation``, and
+  margin boxes (running headers, page numbers) are told apart by class.
+- WeasyPrint's log is read for two message texts: the ``.notdef`` glyph warning
+  (which characters no font draws) and "Failed to load" (a refused fetch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import Private, check_version
+
+PIN = "weasyprint>=70,<71"
+"""The pin in pyproject.toml."""
+VERSION = check_version("weasyprint", lambda v: v.split(".")[0] == "70", PIN)
+"""The installed version (checked)."""
+
+LOGGER_NAME = "weasyprint"
+"""The logger WeasyPrint reports on."""
+NOTDEF_MESSAGE = ".notdef glyph"
+"""Start of the warning for text no installed font can draw; its first
+argument is the string drawn as blank boxes."""
+FAILED_LOAD_MESSAGE = "Failed to load"
+"""Start of the error for a resource that could not be fetched."""
+
+#: Every private name used, for the canary test.
+PRIVATE: tuple[Private, ...] = (
+    Private(
+        "weasyprint.pdf.tags",
+        "_build_box_tree",
+        ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags"),
+    ),
+    Private("weasyprint.pdf", "add_tags", ("pdf", "document", "pdf_version", "page_streams")),
+    Private("weasyprint.formatting_structure.boxes", "MarginBox"),
+    Private("weasyprint.formatting_structure.boxes", "Box.link_annotation"),
+    Private("weasyprint.formatting_structure.boxes", "Box.element_tag", on_instance=True),
+    Private("weasyprint.formatting_structure.boxes", "Box.element", on_instance=True),
+)
+#: Public names relied on in a way WeasyPrint's documentation does not show
+#: (subclassing its URL fetcher), checked by the canary test all the same.
+PUBLIC: tuple[Private, ...] = (
+    Private("weasyprint.urls", "URLFetcher.fetch", ("self", "url", "headers")),
+    Private(
+        "weasyprint.urls",
+        "URLFetcherResponse.__init__",
+        ("self", "url", "body", "headers", "status", "kwargs"),
+    ),
+)
+#: Log message texts relied on: (module whose source holds it, text).
+MESSAGES: tuple[tuple[str, str], ...] = (
+    ("weasyprint.draw.text", NOTDEF_MESSAGE),
+    ("weasyprint.images", FAILED_LOAD_MESSAGE),
+)
+
+BuildTree = Callable[..., Iterator[Any]]
+"""``_build_box_tree(box, parent, pdf, page_number, nums, *rest)``."""
+AddTags = Callable[[Any, Any, Any, list[Any]], None]
+"""``add_tags(pdf, document, pdf_version, page_streams)``."""
+
+
+def is_margin_box(box: Any) -> bool:
+    """True for a page margin box (running header, page number)."""
+    from weasyprint.formatting_structure import boxes
+
+    return isinstance(box, boxes.MarginBox)
+
+
+@contextmanager
+def wrapped_tagging(
+    build: Callable[[BuildTree], BuildTree], add: Callable[[AddTags], AddTags]
+) -> Iterator[None]:
+    """While active, WeasyPrint's ``_build_box_tree`` is ``build(original)`` and
+    its ``add_tags`` is ``add(original)``; the originals come back afterwards."""
+    from weasyprint import pdf as weasy_pdf
+    from weasyprint.pdf import tags
+
+    original_tree = tags._build_box_tree
+    original_add = weasy_pdf.add_tags
+    tags._build_box_tree = build(original_tree)
+    weasy_pdf.add_tags = add(original_add)
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original_tree
+        weasy_pdf.add_tags = original_add
