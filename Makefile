@@ -6,17 +6,20 @@ SAMPLES := $(filter-out samples/README.md,$(sort $(wildcard samples/*.md)))
 FORMATS ?= epub,pdf,audio
 OUT ?= out
 AUDIO_CACHE ?= .cache/a11ypress
+# e.g. REPORT_FLAGS=--no-judges for a quicker report
+REPORT_FLAGS ?=
 
 .PHONY: run test setup setup-dev lint bench check clean
 
 ## make run: install what is needed (system packages too), convert every sample into out/
 ## (one book and one MP3 audiobook per sample, plus a digest of all of them; the
-## speech cache is kept in .cache/ inside the repository)
+## speech cache is kept in .cache/ inside the repository), then out/report.html
 run: setup
 	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets \
 	    --cache-dir $(AUDIO_CACHE)
 	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets \
 	    --cache-dir $(AUDIO_CACHE) --digest "a11ypress samples" --sort date
+	$(BIN)/a11ypress report $(OUT) -o $(OUT)/report.html $(REPORT_FLAGS)
 
 ## make test: install the same plus the test tools and judges, then lint and run every test
 test: setup-dev lint
@@ -36,6 +39,7 @@ bench: setup-dev
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/site_bench.py
 	$(BIN)/python bench/audio_bench.py
 
 ## make check: run the judges (EPUBCheck, Ace, the PDF/UA-1 checker) on what `make run` wrote

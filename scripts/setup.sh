@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh          runtime: system packages + .venv with a11ypress
 #   scripts/setup.sh --dev    also the test tools and the external judges
-#                             (pytest, EPUBCheck, remark-mdc, Ace by DAISY)
+#                             (pytest, EPUBCheck, remark-mdc, Ace by DAISY, axe-core)
 #
 # System packages are installed with apt-get when running as root and missing;
 # otherwise the exact command to run is printed and the script stops.
@@ -82,9 +82,10 @@ if [[ ! -f $STAMP ]] || ! grep -qxF "$want" "$STAMP"; then
 fi
 
 if ((DEV)); then
-  if [[ ! -d tests/node/node_modules/remark-mdc || ! -x tests/node/node_modules/.bin/ace-cli ]] \
+  if [[ ! -d tests/node/node_modules/remark-mdc || ! -x tests/node/node_modules/.bin/ace-cli \
+        || ! -d tests/node/node_modules/axe-core ]] \
      || [[ tests/node/package-lock.json -nt tests/node/node_modules/.installed ]]; then
-    log "installing Node test judges (remark-mdc, Ace by DAISY)"
+    log "installing Node test judges (remark-mdc, Ace by DAISY, axe-core)"
     (cd tests/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
     touch tests/node/node_modules/.installed
   fi

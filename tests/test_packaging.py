@@ -72,6 +72,11 @@ def test_a_wheel_in_a_fresh_venv_builds_every_format(tmp_path: Path) -> None:
     )
     made = sorted(p.name for p in (work / "out").iterdir())
     assert made == [
-        "post.epub", "post.json", "post.mp3", "post.pdf", "post.timings.json", "post.vtt"
+        "a11ypress-build.json", "post.epub", "post.json", "post.mp3", "post.pdf",
+        "post.timings.json", "post.vtt",
     ], (made, res.stderr)
     assert "missing-stylesheet" not in res.stderr
+    # The report's stylesheet and script are package data too (data/).
+    _run(venv / "bin" / "a11ypress", "report", "-q", "--no-judges", "out", cwd=work, env=env)
+    page = (work / "out" / "report.html").read_text("utf-8")
+    assert "<style>" in page and "<script" in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from importlib import metadata
 from typing import Any
 
 import pytest
@@ -101,6 +102,7 @@ def test_versions_are_checked_with_the_pin_named() -> None:
     assert weasy.VERSION.startswith("70.")
     assert tts.VERSION == "2.99"
     assert mdi.VERSION.startswith("4.")
+    assert metadata.version("markdown-it-py") == mdi.VERSION  # what the seam reads is true
     with pytest.raises(DependencyMismatch, match=r"weasyprint>=70,<71"):
         check_version("weasyprint", lambda v: v.startswith("71."), weasy.PIN)
     with pytest.raises(DependencyMismatch, match="not installed"):

@@ -17,28 +17,29 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from a11ypress import __version__
 from a11ypress.components import Vocabulary, load_vocabulary
-from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
-from a11ypress.document import Loaded, load
-from a11ypress.export import ExportOptions, formats, output_extension, output_paths
-from a11ypress.export.pdf import PAPERS
-from a11ypress.fsutil import real_path
+from a11ypress.config import find_config, load_config
+from a11ypress.diagnostics import Diagnostic, InputError, Severity, printable
+from a11ypress.document import load
+from a11ypress.inputs import Article
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
-from a11ypress.model import Block, Document, Heading
+from a11ypress.model import Block, Heading
+from a11ypress.options import BuildOptions, OptionsError, option_fields
+from a11ypress.pipeline import DependencyMissing, Events, build_result_summary, run
 from a11ypress.serialize import to_json
-from a11ypress.transforms.digest import digest as make_digest
-from a11ypress.transforms.resolve import slugify
 from a11ypress.transforms.text import plain_text
 from a11ypress.transforms.walk import iter_nodes
-from a11ypress.tts.options import AUDIO_FORMATS, AudioFormat, AudioOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Reporter:
@@ -81,29 +82,6 @@ def _vocab(path: Path | None) -> Vocabulary:
         raise click.UsageError(exc.diagnostic.format()) from exc
 
 
-def _load(path: Path, vocab: Vocabulary, lang: str, rep: Reporter) -> Loaded | None:
-    try:
-        loaded = load(path, vocab=vocab, lang=lang)
-    except InputError as exc:
-        rep.report([exc.diagnostic])
-        return None
-    except Exception as exc:  # a bug must not stop the other articles
-        rep.report([_internal_error(str(path), exc)])
-        return None
-    rep.report(loaded.diagnostics)
-    return None if loaded.failed else loaded
-
-
-def _internal_error(file: str | None, exc: Exception) -> Diagnostic:
-    """A diagnostic for an unexpected exception (a bug in a11ypress)."""
-    return Diagnostic(
-        "internal-error",
-        f"internal error, please report it: {type(exc).__name__}: {exc}",
-        Severity.ERROR,
-        file,
-    )
-
-
 _components_opt = click.option(
     "--components",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -139,8 +117,10 @@ def main() -> None:
     \b
     Examples:
       a11ypress build post.md --to epub,pdf,audio -o out
+      a11ypress build content/ --title "User guide" --to epub,pdf
       a11ypress inspect --outline post.md
       a11ypress check out/post.epub out/post.pdf
+      a11ypress report out
       a11ypress COMMAND --help            # each command's options and examples
     """
 
@@ -201,137 +181,106 @@ def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
     return root
 
 
-def _formats(value: str) -> list[str]:
-    known = formats()
-    names = [v.strip().lower() for v in value.split(",") if v.strip()]
-    bad = [n for n in names if n not in known]
-    if bad or not names:
-        raise click.BadParameter(
-            f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(known)}"
-        )
-    return names
+def _click_option(name: str, spec: Any) -> Callable[[F], F]:
+    """The ``build`` flag of one :class:`BuildOptions` field."""
+    meta = spec.metadata
+    kind = meta["kind"]
+    kw: dict[str, Any] = {
+        "help": meta["help"],
+        "metavar": meta["metavar"] or ("DIR" if kind == "dir" else None),
+    }
+    default = spec.default
+    if kind == "bool":
+        kw.update(is_flag=True, default=False)
+    elif kind == "int":
+        bounds = meta["bounds"]
+        kw.update(type=click.IntRange(*bounds) if bounds else int, default=default)
+    elif kind == "file":
+        kw["type"] = click.Path(dir_okay=False, exists=True, path_type=Path)
+    elif kind == "dir":
+        kw["type"] = click.Path(file_okay=False, exists=meta["must_exist"], path_type=Path)
+        kw["default"] = default
+    elif kind == "list":
+        kw["multiple"] = True
+    elif kind == "formats":
+        kw["default"] = ",".join(default)
+    elif kind == "choice":
+        kw.update(type=click.Choice(list(meta["choices"]), case_sensitive=False), default=default)
+    else:
+        kw["default"] = default
+    kw["show_default"] = kind not in ("bool", "list") and kw.get("default") is not None
+    flags = meta["flags"] or ("--" + name.replace("_", "-"),)
+    return click.option(*flags, name, **kw)
 
 
-def _unique_name(stem: str, used: set[str]) -> str:
-    name, n = stem, 2
-    while name in used:
-        name, n = f"{stem}-{n}", n + 1
-    used.add(name)
-    return name
+def build_options(command: F) -> F:
+    """Add a flag for every build option (in the order they are declared)."""
+    for name, spec in reversed(option_fields().items()):
+        command = _click_option(name, spec)(command)
+    return command
+
+
+def _options(
+    ctx: click.Context, paths: Sequence[Path], config: Path | None, values: dict[str, Any]
+) -> BuildOptions:
+    """Defaults, then the project config, then the flags given on the command line."""
+    options = BuildOptions()
+    found = config or find_config(paths)
+    try:
+        if found is not None:
+            options = load_config(found).apply(options)
+    except InputError as exc:
+        raise click.UsageError(exc.diagnostic.format()) from exc
+    given = {
+        k: v
+        for k, v in values.items()
+        if ctx.get_parameter_source(k) not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+    }
+    try:
+        return options.merged(given)
+    except OptionsError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.key) from exc
+
+
+class _CliEvents(Events):
+    """Prints outputs on stdout, diagnostics and progress on stderr."""
+
+    def __init__(self, rep: Reporter) -> None:
+        self.rep = rep
+
+    def diagnostics(self, items: Sequence[Diagnostic]) -> None:
+        self.rep.report(items)
+
+    def output(self, path: Path) -> None:
+        click.echo(os.fsencode(path))  # the real name, whatever its bytes
+
+    def progress(self, items: Sequence[Article], label: str) -> Iterator[Article]:
+        with click.progressbar(
+            items,
+            label=label,
+            file=sys.stderr,
+            item_show_func=lambda a: printable(str(a.path)) if a else None,
+            hidden=self.rep.quiet,
+        ) as bar:
+            yield from bar
 
 
 @main.command()
-# FILES are checked one by one (a missing file or a folder fails alone, not the batch).
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+# PATHS are checked one by one (a missing file fails alone, not the batch).
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--to",
-    "to",
-    default="epub",
-    show_default=True,
-    metavar="FORMATS",
-    help="Comma-separated output formats: " + ", ".join(formats()) + ".",
-)
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
-)
-@click.option(
-    "--assets",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder that site-absolute image paths (/images/x.webp) resolve against.",
-)
-@click.option(
-    "--style",
+    "--config",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="EPUB stylesheet to use instead of the built-in epub.css (its url()s are removed).",
+    help="Project config file (default: a11ypress.toml, or [tool.a11ypress] in "
+    "pyproject.toml, in the first folder given or the current folder).",
 )
-@click.option(
-    "--paper",
-    type=click.Choice(sorted(PAPERS)),
-    default="a4",
-    show_default=True,
-    help="Paper size of PDFs.",
-)
-@click.option(
-    "--print-style",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Print stylesheet to use for PDFs instead of the built-in print.css.",
-)
-@click.option("--strict", is_flag=True, help="Exit with 3 when any warning was reported.")
-@click.option(
-    "--digest",
-    metavar="TITLE",
-    help="Write one book of all FILES (one chapter per article) called TITLE, "
-    "instead of one output per article.",
-)
-@click.option(
-    "--sort",
-    type=click.Choice(["input", "date", "title"]),
-    default="input",
-    show_default=True,
-    help="Order of the articles in a digest.",
-)
-@click.option(
-    "--audio-format",
-    type=click.Choice(list(AUDIO_FORMATS)),
-    default="mp3",
-    show_default=True,
-    help="Audio: container (m4b needs ffmpeg).",
-)
-@click.option(
-    "--voice", metavar="VOICE", help="Audio: voice id, name or language (see `a11ypress voices`)."
-)
-@click.option(
-    "--rate",
-    type=click.IntRange(80, 450),
-    default=175,
-    show_default=True,
-    help="Audio: speaking rate in words per minute.",
-)
-@_read_code_opt
-@_lexicon_opt
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1, 64),
-    help="Audio: synthesis worker processes (default: one per core).",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Audio: cache of synthesised sentences (default: $XDG_CACHE_HOME/a11ypress).",
-)
-@_components_opt
-@_lang_opt
-@_quiet_opt
+@build_options
+@click.pass_context
 def build(
-    files: tuple[Path, ...],
-    to: str,
-    out_dir: Path,
-    assets: Path | None,
-    style: Path | None,
-    paper: str,
-    print_style: Path | None,
-    strict: bool,
-    digest: str | None,
-    sort: str,
-    audio_format: AudioFormat,
-    voice: str | None,
-    rate: int,
-    read_code: bool,
-    lexicon: Path | None,
-    jobs: int | None,
-    cache_dir: Path | None,
-    components: Path | None,
-    lang: str,
-    quiet: bool,
+    ctx: click.Context, /, paths: tuple[Path, ...], config: Path | None, **values: Any
 ) -> None:
-    """Convert FILES into accessible outputs in the output folder.
+    """Convert PATHS (article files, or folders: a Nuxt Content site root or any
+    folder of .md files) into accessible outputs in the output folder.
 
     One broken article does not stop the others; every output is written
     atomically, and an input file is never overwritten. The audio format also
@@ -341,180 +290,26 @@ def build(
     Examples:
       a11ypress build post.md                      # out/post.epub
       a11ypress build posts/*.md --to epub,pdf,audio -o books --assets public
-      a11ypress build posts/*.md --digest "Spring issue" --sort date --to pdf
+      a11ypress build content/ --title "User guide" --sort date --to pdf
     """
-    names = _formats(to)
-    audio = AudioOptions(
-        format=audio_format,
-        voice=voice,
-        rate=rate,
-        read_code=read_code,
-        lexicon=lexicon,
-        jobs=jobs,
-        cache_dir=cache_dir,
-        progress=not quiet,
-    )
-    if "audio" in names:
-        from a11ypress.tts.engine import espeak_missing
-
-        problem = espeak_missing()
-        if problem is not None:
-            click.echo(f"error: {problem}", err=True)
-            sys.exit(EXIT_DEPENDENCY)
-    if "audio" in names and audio_format == "m4b":
-        from a11ypress.tts.m4b import FFMPEG_HINT, ffmpeg_path
-
-        if ffmpeg_path() is None:
-            click.echo(f"error: {FFMPEG_HINT}", err=True)
-            sys.exit(EXIT_DEPENDENCY)
-    _check_out_dir(out_dir)
-    vocab = _vocab(components)
-    rep = Reporter(quiet)
-    claims: dict[Path, str] = {}
-    failures: list[str] = []
-    used: set[str] = set()
-    inputs = {real_path(f) for f in files}
-    collected: list[tuple[Path, Document]] = []
-    if "audio" in names and digest is None and len(files) > 1:
-        _prefetch_audio(files, vocab, lang, ExportOptions(assets=assets, audio=audio))
-    with click.progressbar(
-        files,
-        label="Converting",
-        file=sys.stderr,
-        item_show_func=lambda p: printable(str(p)) if p else None,
-        hidden=quiet,
-    ) as bar:
-        for path in bar:
-            loaded = _load(path, vocab, lang, rep)
-            if loaded is None:
-                failures.append(str(path))
-            elif digest is not None:
-                collected.append((path, loaded.document))
-            else:
-                options = ExportOptions(
-                    assets=assets,
-                    style=style,
-                    sources=(path,),
-                    paper=paper,
-                    print_style=print_style,
-                    audio=audio,
-                )
-                stem = _unique_name(path.stem, used)
-                if _export(
-                    loaded.document, stem, names, out_dir, options, inputs, rep, claims
-                ):
-                    failures.append(str(path))
-    if digest is not None and collected:
-        book = make_digest(
-            [d for _, d in collected], digest, sort=None if sort == "input" else sort
+    options = _options(ctx, paths, config, values)
+    _check_out_dir(options.out)
+    rep = Reporter(options.quiet)
+    try:
+        result = run(paths, options, _CliEvents(rep))
+    except InputError as exc:
+        raise click.UsageError(exc.diagnostic.format()) from exc
+    except DependencyMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
+    if options.report:
+        _write_report(
+            options.out, options.out / "report.html", judges=True, ace=True, quiet=options.quiet
         )
-        options = ExportOptions(
-            assets=assets,
-            style=style,
-            sources=tuple(p for p, _ in collected),
-            paper=paper,
-            print_style=print_style,
-            audio=audio,
-        )
-        if _export(book, slugify(digest), names, out_dir, options, inputs, rep, claims):
-            failures.append(f"digest {digest!r}")
-    if failures:
-        click.echo(
-            f"a11ypress: {len(failures)} failed (of {len(files)} input(s)): "
-            + ", ".join(map(printable, failures)),
-            err=True,
-        )
-    sys.exit(rep.exit_code(len(failures), strict))
-
-
-def _prefetch_audio(
-    files: Sequence[Path], vocab: Vocabulary, lang: str, options: ExportOptions
-) -> None:
-    """Synthesise the sentences of every article's audio edition in one run of
-    the worker pool, so all cores stay busy across articles; each article's
-    build then only assembles its book from the cache.  Problems are left for
-    that build to report."""
-    from dataclasses import replace
-
-    from a11ypress.export.audio import prefetch_audio
-
-    docs = []
-    for path in files:
-        try:
-            loaded = load(path, vocab=vocab, lang=lang)
-        except (InputError, OSError):
-            continue
-        if not loaded.failed:
-            docs.append((loaded.document, replace(options, sources=(path,))))
-    prefetch_audio(docs)
-
-
-def _export(
-    doc: Document,
-    stem: str,
-    names: list[str],
-    out_dir: Path,
-    options: ExportOptions,
-    inputs: set[Path],
-    rep: Reporter,
-    claims: dict[Path, str] | None = None,
-) -> int:
-    """Run each chosen exporter on one document; returns the number of failures.
-
-    ``claims`` maps each output already written in this run to the input it
-    came from: an output (or sidecar) another input already wrote is refused,
-    naming both, instead of being overwritten."""
-    failed = 0
-    claims = {} if claims is None else claims
-    owner = doc.source or stem
-    table = formats()
-    for name in names:
-        ext, exporter = table[name]
-        ext = output_extension(name, ext, options)
-        target = out_dir / (stem + ext)
-        sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
-        paths = output_paths(name, target)
-        clash = next((p for p in paths if real_path(p) in inputs), None)
-        taken = next((p for p in paths if claims.get(real_path(p), owner) != owner), None)
-        if clash is not None:
-            sink.add(
-                "would-overwrite-input",
-                f"refusing to overwrite input {clash}",
-                None,
-                Severity.ERROR,
-            )
-            failed += 1
-        elif taken is not None:
-            sink.add(
-                "would-overwrite-output",
-                f"refusing to write {taken}: it is also an output of "
-                f"{claims[real_path(taken)]} in this run (rename one of the two inputs)",
-                None,
-                Severity.ERROR,
-            )
-            failed += 1
-        else:
-            claims.update((real_path(p), owner) for p in paths)
-            try:
-                exporter(doc, target, options, sink)
-            except InputError as exc:
-                sink.items.append(exc.diagnostic)
-                failed += 1
-            except OSError as exc:
-                sink.add(
-                    "write-failed",
-                    f"cannot write {target}: {exc.strerror or exc}",
-                    None,
-                    Severity.ERROR,
-                )
-                failed += 1
-            except Exception as exc:  # a bug must not stop the other outputs
-                sink.items.append(_internal_error(doc.source, exc))
-                failed += 1
-            else:
-                click.echo(os.fsencode(target))  # the real name, whatever its bytes
-        rep.report(sink.items)
-    return failed
+    summary = build_result_summary(result)
+    if summary:
+        click.echo(summary, err=True)
+    sys.exit(rep.exit_code(len(result.failed), options.strict))
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -597,6 +392,61 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
         click.echo(f"{v.path}\t{v.judge}\t{status}")
         bad += not v.ok
     sys.exit(EXIT_FAILED if bad else EXIT_OK)
+
+
+def _write_report(out_dir: Path, target: Path, *, judges: bool, ace: bool, quiet: bool) -> None:
+    """Write the accessibility report of ``out_dir`` (HTML at ``target``, JSON beside it)."""
+    from a11ypress.report import write_report
+
+    if not quiet:
+        click.echo(
+            "Writing the accessibility report" + (" (running the judges)" if judges else ""),
+            err=True,
+        )
+    try:
+        page, twin, data = write_report(out_dir, target, judges=judges, ace=ace)
+    except InputError as exc:
+        click.echo(exc.diagnostic.format(), err=True)
+        sys.exit(EXIT_USAGE)
+    for note in data["notes"]:
+        click.echo(f"note: {note}", err=True)
+    click.echo(str(page))
+    click.echo(str(twin))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML page to write (default: OUT_DIR/report.html); the JSON goes beside it.",
+)
+@click.option("--no-judges", is_flag=True, help="Do not run EPUBCheck, Ace or the PDF/UA checker.")
+@click.option("--no-ace", is_flag=True, help="Run EPUBCheck and the PDF/UA checker, not Ace.")
+@_quiet_opt
+def report(out_dir: Path, target: Path | None, no_judges: bool, no_ace: bool, quiet: bool) -> None:
+    """Write an accessibility report of the build in OUT_DIR: one offline HTML page.
+
+    It shows each book in every format with the judges' verdicts and the
+    conformance claims, the findings linked to their source lines, heading
+    outlines, reading and listening time, every image with its alt text and
+    where it appears, the audio chapters with a player, and the links left
+    unresolved.  report.json beside it holds the same data.
+
+    \b
+    Examples:
+      a11ypress report out
+      a11ypress report --no-judges out -o review/report.html
+    """
+    _write_report(
+        out_dir,
+        target or out_dir / "report.html",
+        judges=not no_judges,
+        ace=not no_ace,
+        quiet=quiet,
+    )
 
 
 @main.command()

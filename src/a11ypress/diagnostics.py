@@ -71,6 +71,17 @@ CATALOGUE: dict[str, CodeInfo] = {
     ),
     "image-without-src": CodeInfo((_W,), "an image component has no source; its text is kept"),
     "missing-alt": CodeInfo((_W,), "an informative image has no alt text, nor one to borrow"),
+    # the alt-text lint (transforms/altlint.py)
+    "alt-empty-informative": CodeInfo(
+        (_W,), 'an image with a caption, or alone in a link, has alt="" (decorative)'
+    ),
+    "alt-file-name": CodeInfo((_W,), "the alt text is a file name or a URL"),
+    "alt-redundant-prefix": CodeInfo((_W,), 'the alt text starts with "image of" or "picture of"'),
+    "alt-too-long": CodeInfo(
+        (_W,), "the alt text is over 250 characters and there is no long description"
+    ),
+    "alt-duplicate": CodeInfo((_W,), "the same alt text on different images of the article"),
+    "alt-repeats-caption": CodeInfo((_W,), "the alt text repeats the caption word for word"),
     "image-*": CodeInfo(
         (_W, _I), "an image file could not be had; a placeholder with its alt is shown"
     ),
@@ -105,6 +116,25 @@ CATALOGUE: dict[str, CodeInfo] = {
     ),
     "write-failed": CodeInfo((_E,), "an output could not be written"),
     "internal-error": CodeInfo((_E,), "a bug in a11ypress; the other articles are still built"),
+    # folder inputs and the project config
+    "skipped": CodeInfo(
+        (_I,), "a folder input's article or folder is left out (partial, draft, hidden, --exclude)"
+    ),
+    "no-articles": CodeInfo((_E,), "a folder input holds no article to convert"),
+    "outside-site": CodeInfo((_W,), "a symbolic link leads outside the site root; not read"),
+    "folder-meta": CodeInfo((_W,), "a folder's .navigation.yml or _dir.yml cannot be used"),
+    "anchor-not-found": CodeInfo(
+        (_I,), "a link to another article names no heading of it; it leads to its start"
+    ),
+    "internal-links": CodeInfo(
+        (_I,), "how many links between articles became links inside the book"
+    ),
+    "base-path": CodeInfo((_I,), "the path prefix the site's own links use, guessed from them"),
+    "config-syntax": CodeInfo((_E,), "the project config file is not valid TOML"),
+    "config-unreadable": CodeInfo((_E,), "the project config file cannot be read"),
+    "config-unknown-key": CodeInfo((_E,), "the project config names an option that does not exist"),
+    "config-bad-value": CodeInfo((_E,), "a project config value is of the wrong kind"),
+    "config-outside": CodeInfo((_E,), "the project config names a file outside its folder"),
 }
 
 

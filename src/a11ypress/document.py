@@ -10,6 +10,7 @@ from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severi
 from a11ypress.fsutil import NotRegularFile, read_regular, real_path
 from a11ypress.mdc import parse_mdc
 from a11ypress.model import Document, Metadata
+from a11ypress.transforms.altlint import lint_diagnostics
 from a11ypress.transforms.resolve import resolve
 
 #: Largest article accepted, in bytes.
@@ -57,6 +58,7 @@ def parse_text(
         default_lang=lang,
         sink=sink,
     )
+    sink.items.extend(lint_diagnostics(doc))  # alt text, judged once for every format
     return Loaded(doc, tuple(sink.items))
 
 

@@ -394,6 +394,11 @@ class Section(Node):
     """Source file of the section's content (relative images resolve against it)."""
     footnotes: tuple[FootnoteDef, ...] = ()
     """Footnote definitions of the section's article."""
+    part: bool = False
+    """True for a part of a digest (a folder of a site): ``metadata`` gives its
+    title and its children are sections (its introduction first, if any)."""
+    intro: bool = False
+    """True for the article that introduces its part (the folder's index.md)."""
 
 
 Inline: TypeAlias = (

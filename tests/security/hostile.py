@@ -31,6 +31,16 @@ def outputs(stem: str, fmt: str) -> list[str]:
     return sorted(p.name for p in output_paths(fmt, target))
 
 
+def produced(folder: Path) -> list[str]:
+    """Names of the outputs in ``folder``, the build manifest (which every build
+    that wrote a book keeps beside its outputs) left out."""
+    from a11ypress.report.manifest import MANIFEST_NAME
+
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name != MANIFEST_NAME)
+
+
 def all_formats() -> list[str]:
     """Every output format the build knows (PDF and audio included once merged)."""
     return [f for f in formats() if f not in SLOW_FORMATS]

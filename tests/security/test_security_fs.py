@@ -17,6 +17,7 @@ import pytest
 from hostile import SRC, bounded, build, png, record
 
 from a11ypress.export.images import find_image
+from a11ypress.report.manifest import MANIFEST_NAME
 
 GOOD = "# Good\n\nFine text.\n"
 
@@ -162,7 +163,8 @@ def test_long_file_names_keep_working(tmp_path: Path, fmt: str) -> None:
     article.write_text(GOOD)
     res = build(article, "--to", fmt, "-o", tmp_path / "out")
     assert res.exit_code == 0, res.stderr
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"{stem}.{fmt}"]
+    made = [p.name for p in (tmp_path / "out").iterdir() if p.name != MANIFEST_NAME]
+    assert made == [f"{stem}.{fmt}"]
 
 
 def test_control_characters_are_escaped_in_diagnostics(tmp_path: Path) -> None:

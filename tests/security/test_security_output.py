@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import all_formats, bounded, build, outputs
+from hostile import all_formats, bounded, build, outputs, produced
 
 from a11ypress import fsutil
 from a11ypress.diagnostics import DiagnosticSink
@@ -34,7 +34,7 @@ def _article(folder: Path, name: str = "post.md") -> Path:
 
 
 def _files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    return produced(folder)
 
 
 @pytest.mark.parametrize("fmt", all_formats())

@@ -29,6 +29,8 @@ class ExportOptions:
     """User print stylesheet replacing the built-in ``css/print.css`` (PDF)."""
     audio: AudioOptions | None = None
     """Options of the ``audio`` format (None: defaults)."""
+    image_dpi: int = 200
+    """PDF: largest resolution of images at their printed size (photos become JPEG)."""
 
 
 Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]

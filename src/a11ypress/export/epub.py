@@ -20,11 +20,20 @@ from lxml import etree
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
-from a11ypress.export.book import Chapter, build_time, chapters_of, title_page_text
+from a11ypress.export.book import (
+    Chapter,
+    TocEntry,
+    build_time,
+    chapter_hrefs,
+    chapters_of,
+    title_page_text,
+    toc_tree,
+)
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
+from a11ypress.export.printimages import for_reader
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
-from a11ypress.render.xhtml import HeadingEntry, RenderOptions, RenderResult, render_article
+from a11ypress.render.xhtml import RenderOptions, RenderResult, render_article
 from a11ypress.serialize import to_json
 from a11ypress.styles import packable_css, stylesheet
 from a11ypress.transforms.walk import iter_nodes
@@ -134,6 +143,10 @@ def _chapter_items(
     digest = len(chapters) > 1
     items: list[epub.EpubItem] = []
     found: list[RenderResult] = []
+    links = chapter_hrefs(
+        chapters,
+        lambda j, anchor: f"ch{j:03d}.xhtml" + (f"#c{j}-{anchor}" if anchor and digest else ""),
+    )
     for i, ch in enumerate(chapters, 1):
         ch.file_name = f"text/ch{i:03d}.xhtml"
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
@@ -143,6 +156,7 @@ def _chapter_items(
             stylesheets=("../" + CSS_HREF,),
             id_prefix=f"c{i}-" if digest else "",
             base_url=ch.doc.metadata.source_url,
+            chapter_href=links,
         )
         content, result = render_article(ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
@@ -162,7 +176,7 @@ def _add_images(book: epub.EpubBook, files: dict[str, ImageFile], cover: str | N
             uid="img-" + f.split(".")[0],
             file_name="images/" + f,
             media_type=img.media_type,
-            content=img.data,
+            content=for_reader(img).data,
         )
         if cover is not None and cover == f:
             item.properties = ["cover-image"]
@@ -216,15 +230,7 @@ def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: boo
         {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
     )
     el(nav, "h1", {"id": "toc-title"}, "Contents")
-    top = el(nav, "ol")
-    for ch in chapters:
-        heads = ch.headings
-        title_id = next((h[2] for h in heads if h[0] == 1), None)
-        li = el(top, "li")
-        set_lang(li, ch.doc.metadata.language if ch.doc.metadata.language != lang else None)
-        href = ch.file_name + (f"#{title_id}" if title_id else "")
-        el(li, "a", {"href": href}, ch.doc.metadata.title or "Untitled")
-        _nest(li, [h for h in heads if h[0] > 1], ch.file_name)
+    _entries(el(nav, "ol"), toc_tree(chapters), lang)
     land = el(
         body,
         "nav",
@@ -251,22 +257,16 @@ def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: boo
     return serialize(root)
 
 
-def _nest(parent: etree._Element, heads: list[HeadingEntry], file_name: str) -> None:
-    """Nested ``ol`` of headings (levels already without gaps)."""
-    if not heads:
-        return
-    ol = el(parent, "ol")
-    base = heads[0][0]
-    i = 0
-    while i < len(heads):
-        level, text, ident = heads[i]
-        j = i + 1
-        while j < len(heads) and heads[j][0] > max(level, base):
-            j += 1
+def _entries(ol: etree._Element, entries: list[TocEntry], lang: str) -> None:
+    """One ``li`` per entry, its children in a nested ``ol``."""
+    for entry in entries:
         li = el(ol, "li")
-        el(li, "a", {"href": f"{file_name}#{ident}"}, text)
-        _nest(li, heads[i + 1 : j], file_name)
-        i = j
+        if entry.lang and entry.lang != lang:
+            set_lang(li, entry.lang)
+        href = entry.chapter.file_name + (f"#{entry.anchor}" if entry.anchor else "")
+        el(li, "a", {"href": href}, entry.title)
+        if entry.children:
+            _entries(el(li, "ol"), entry.children, entry.lang or lang)
 
 
 def _a11y_metadata(
@@ -300,7 +300,7 @@ def _a11y_metadata(
     for f in features:
         prop("schema:accessibilityFeature", f)
     prop("schema:accessibilityHazard", "none")
-    n = len(chapters)
+    n = sum(not (c.opens and c.source is None) for c in chapters)  # part pages are not articles
     parts = [
         f"This EPUB holds {n} article{'s' if n != 1 else ''} with a table of contents, "
         "headings in a logical order without skipped levels, and a reading order that "

@@ -71,9 +71,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def find_image(
-    src: str, article: Path | None, assets: Path | None
-) -> ImageFile | ImageReason:
+def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile | ImageReason:
     """Locate ``src`` for the article at ``article``.
 
     Returns the file, or the reason it is unavailable: ``remote`` (never

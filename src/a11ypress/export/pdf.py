@@ -23,9 +23,18 @@ from lxml import etree
 from a11ypress import model as m
 from a11ypress.diagnostics import DiagnosticSink, Severity
 from a11ypress.export import ExportOptions
-from a11ypress.export.book import Chapter, chapters_of, title_page_text
+from a11ypress.export.book import (
+    Chapter,
+    TocEntry,
+    chapter_hrefs,
+    chapters_of,
+    depth,
+    title_page_text,
+    toc_tree,
+)
 from a11ypress.export.images import ImageCollector, ImageFile
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
+from a11ypress.export.printimages import for_print
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderOptions, render_article_into
@@ -64,6 +73,10 @@ def build_html(
     if digest:
         body.set("class", "digest")
     files: dict[str, ImageFile] = {}
+    links = chapter_hrefs(
+        chapters,
+        lambda j, anchor: f"#c{j}-{anchor or 'article'}" if digest else f"#{anchor or 'article'}",
+    )
     for i, ch in enumerate(chapters, 1):
         src_sink = DiagnosticSink(str(ch.source) if ch.source else sink.file)
         render = RenderOptions(
@@ -73,10 +86,14 @@ def build_html(
             epub=False,
             base_url=ch.doc.metadata.source_url,
             decorative_background=True,
+            chapter_href=links,
         )
         section, found = render_article_into(body, ch.doc, render, src_sink)
         sink.items.extend(src_sink.items)
         ch.headings = list(found.headings)
+        _nest_bookmarks(section, depth(ch), ch.parts[-1].title if ch.opens else None)
+        if ch.opens and ch.source is None:
+            section.set("class", section.get("class", "") + " part")
         _byline(section, ch.doc.metadata)
     _running_titles(body)
     if digest:
@@ -147,23 +164,41 @@ def _toc(body: etree._Element, chapters: list[Chapter], lang: str) -> etree._Ele
     link to its page, with the page number printed after it."""
     nav = el(body, "nav", {"class": "toc", "role": "doc-toc", "aria-labelledby": "toc-title"})
     el(nav, "h2", {"id": "toc-title"}, "Contents")
-    top = el(nav, "ol")
-    for ch in chapters:
-        title = next((h for h in ch.headings if h[0] == 1), None)
-        li = el(top, "li")
-        chapter_lang = ch.doc.metadata.language
-        set_lang(li, chapter_lang if chapter_lang and chapter_lang != lang else None)
-        text = ch.doc.metadata.title or "Untitled"
-        if title is not None:
-            el(li, "a", {"href": "#" + title[2]}, text)
-        else:
-            li.text = text
-        subs = [h for h in ch.headings if h[0] == 2]
-        if subs:
-            ol = el(li, "ol")
-            for _, sub_text, ident in subs:
-                el(el(ol, "li"), "a", {"href": "#" + ident}, sub_text)
+    _toc_entries(el(nav, "ol"), toc_tree(chapters), lang, False)
     return nav
+
+
+def _toc_entries(ol: etree._Element, entries: list[TocEntry], lang: str, article: bool) -> None:
+    """Parts and articles at any depth; under an article (``article``), its h2
+    sections only."""
+    for entry in entries:
+        li = el(ol, "li")
+        if entry.lang and entry.lang != lang:
+            set_lang(li, entry.lang)
+        if entry.anchor is not None:
+            el(li, "a", {"href": "#" + entry.anchor}, entry.title)
+        else:
+            li.text = entry.title
+        if entry.children and not article:
+            _toc_entries(el(li, "ol"), entry.children, entry.lang or lang, not entry.part)
+
+
+def _nest_bookmarks(section: etree._Element, levels_down: int, part: str | None) -> None:
+    """Shift the PDF bookmark levels of a chapter's headings below its parts; the
+    title of a part's introduction is bookmarked with the part's title."""
+    if part is not None:
+        h1 = next(iter(section.iter(f"{{{XHTML}}}h1")), None)
+        if h1 is not None:
+            label = part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            h1.set("style", f'bookmark-label: "{label}"')
+    if not levels_down:
+        return
+    for e in section.iter():
+        tag = e.tag.split("}")[-1] if isinstance(e.tag, str) else ""
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            level = min(int(tag[1]) + levels_down, 6)
+            style = e.get("style")
+            e.set("style", (style + ";" if style else "") + f"bookmark-level: {level}")
 
 
 def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> bytes:
@@ -174,7 +209,8 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
     is then laid out once more with those characters replaced by their Unicode
     names in brackets, and a warning names them.
     """
-    root, files = build_html(doc, options, sink)
+    root, found = build_html(doc, options, sink)
+    files = {name: for_print(f, options.paper, options.image_dpi) for name, f in found.items()}
     first = DiagnosticSink(sink.file)
     pdf, missing = _render(root, files, options, first)
     if not missing:

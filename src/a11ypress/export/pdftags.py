@@ -12,7 +12,9 @@ What it leaves out, PDF/UA needs, so a few of its internal steps are wrapped
   gets its children other than ``Lbl`` wrapped in an ``LBody``, as PDF/UA
   requires (``LI`` may only hold ``Lbl`` and ``LBody``).
 * A link annotation's ``/Contents`` (its alternate description) is the link's
-  text, not the target's id or address.
+  text, not the target's id or address; a link gets one annotation per box of
+  its own (WeasyPrint also gives one to every inline box inside it, such as a
+  ``<code>``, which no ``Link`` structure element holds).
 * Running headers and page numbers (page margin boxes) are drawn as marked
   content that no structure element reaches; they become ``/Artifact``, so
   assistive technology skips them instead of meeting untagged text.
@@ -30,7 +32,10 @@ from typing import Any
 from a11ypress.seams.weasyprint_internals import (
     AddTags,
     BuildTree,
+    GatherAnchors,
     is_margin_box,
+    own_link,
+    wrapped_anchors,
     wrapped_tagging,
 )
 
@@ -79,7 +84,17 @@ def repaired_tags() -> Iterator[None]:
 
         return add
 
-    with wrapped_tagging(wrap_build, wrap_add):
+    def wrap_gather(original_gather: GatherAnchors) -> GatherAnchors:
+        def gather(box: Any, anchors: Any, links: list[Any], *rest: Any) -> None:
+            start = len(links)
+            original_gather(box, anchors, links, *rest)
+            # Only boxes that are links themselves: those inside a link inherit
+            # it and would get annotations that no Link element holds.
+            links[start:] = [item for item in links[start:] if own_link(item[3])]
+
+        return gather
+
+    with wrapped_tagging(wrap_build, wrap_add), wrapped_anchors(wrap_gather):
         yield
 
 

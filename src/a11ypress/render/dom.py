@@ -71,6 +71,10 @@ def set_lang(e: etree._Element, lang: str | None) -> None:
         e.set(XML_LANG, lang)
 
 
+#: Class of a link to another chapter of the same book.
+CHAPTER_LINK = "chapter-link"
+
+
 def new_document(
     title: str, lang: str, stylesheets: Sequence[str]
 ) -> tuple[etree._Element, etree._Element]:
@@ -95,11 +99,14 @@ def serialize(root: etree._Element) -> bytes:
 
 def unlink_dangling(root: etree._Element) -> list[str]:
     """Turn links to a fragment that no element under ``root`` carries
-    (``<a href="#nowhere">``) into plain spans; returns those targets."""
+    (``<a href="#nowhere">``) into plain spans; returns those targets.  Links to
+    another chapter of the book (class :data:`CHAPTER_LINK`) are left alone."""
     ids = {e.get("id") for e in root.iter() if e.get("id")}
     missing = []
     for a in list(root.iter(f"{{{XHTML}}}a")):
         href = a.get("href") or ""
+        if a.get("class") == CHAPTER_LINK:
+            continue
         if href.startswith("#") and len(href) > 1 and href[1:] not in ids:
             missing.append(href)
             a.tag = f"{{{XHTML}}}span"

@@ -125,6 +125,11 @@ class SpeechChapter:
     """1 for an article, 2 and more for its section headings."""
     article: int
     """Index of the article (0 unless a digest)."""
+    depth: int = 0
+    """How many parts of a digest enclose it (a part's own chapter counts its
+    ancestors only)."""
+    part: bool = False
+    """True for the chapter that opens a part (its title or its introduction)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +167,8 @@ class _State:
     article: int = 0
     outline: Outline = field(default_factory=lambda: outline(m.Document(m.Metadata())))
     notes: dict[str, int] = field(default_factory=dict)
+    depth: int = 0
+    opening_part: str | None = None
 
 
 #: Announcements, per language; other languages use English (spoken in English).
@@ -169,6 +176,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "by": "By {names}.",
         "digest": "A digest of {n} article{s}.",
+        "part": "Part: {title}.",
         "list": "List of {n} item{s}.",
         "numbered": "Numbered list of {n} item{s}.",
         "done": "Done: ",
@@ -197,6 +205,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "fr": {
         "by": "Par {names}.",
         "digest": "Un recueil de {n} article{s}.",
+        "part": "Partie : {title}.",
         "list": "Liste de {n} élément{s}.",
         "numbered": "Liste numérotée de {n} élément{s}.",
         "done": "Fait : ",
@@ -298,7 +307,16 @@ class _Walker:
     def chapter(self, title: str, level: int) -> None:
         """Start a chapter (an article or a section)."""
         title = unprotect(title) or "Untitled"
-        self.st.chapters.append(SpeechChapter(title, level, self.st.article))
+        part, self.st.opening_part = self.st.opening_part, None
+        self.st.chapters.append(
+            SpeechChapter(
+                unprotect(part) if part is not None else title,
+                level,
+                self.st.article,
+                self.st.depth - (part is not None),
+                part=part is not None,
+            )
+        )
 
     # ------------------------------------------------------------- inlines
 
@@ -548,6 +566,9 @@ class _Walker:
         if b.metadata is None:
             self.blocks(b.children, lang)
             return
+        if b.part:
+            self.part(b, lang)
+            return
         self.st.notes = {}
         article = m.Document(
             metadata=b.metadata, children=b.children, footnotes=b.footnotes, title_in_body=True
@@ -555,6 +576,22 @@ class _Walker:
         self.st.outline = outline(article)
         self.article(b.metadata, b.children, b.footnotes, lang, title_in_body=True)
         self.st.article += 1
+
+    def part(self, b: m.Section, lang: str) -> None:
+        """A part of a digest: its title (unless its introduction opens it),
+        then its articles and parts, one level deeper."""
+        assert b.metadata is not None
+        self.st.depth += 1
+        self.st.opening_part = b.metadata.title or phrase(lang, "untitled")
+        first = b.children[0] if b.children else None
+        if not (isinstance(first, m.Section) and first.intro):
+            self.chapter(b.metadata.title, 1)
+            self.announce("part", lang, title=b.metadata.title or phrase(lang, "untitled"))
+            self.pause(PAUSES_MS["break"])
+        for child in b.children:
+            self.block(child, lang)
+        self.st.depth -= 1
+        self.st.opening_part = None
 
     def article(
         self,
@@ -595,6 +632,15 @@ def _is_block(node: etree._Element) -> bool:
     return name in {"p", "div", "li", "br", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
+def _count_articles(blocks: Sequence[m.Block]) -> int:
+    """Articles in a digest's sections, inside parts too."""
+    return sum(
+        _count_articles(b.children) if b.part else 1
+        for b in blocks
+        if isinstance(b, m.Section) and b.metadata is not None
+    )
+
+
 def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Script:
     """The narration of ``doc``: one chapter per article (a digest has one per
     section) and one per section heading."""
@@ -606,7 +652,7 @@ def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Scri
     if doc.children and len(sections) == len(doc.children):
         w.chapter(doc.metadata.title or "Untitled", 1)
         w.say("title", doc.metadata.title or "Untitled", lang, split=False)
-        w.announce("digest", lang, n=len(sections))
+        w.announce("digest", lang, n=_count_articles(sections))
         st.chapters.pop()  # the book's title is heard at the start of the first article
         for s in sections:
             w.section(s, lang)

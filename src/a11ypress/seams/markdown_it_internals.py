@@ -10,11 +10,15 @@ the differential and fixture tests check; hence the version check.
 
 from __future__ import annotations
 
+import markdown_it
+
 from . import Private, check_version
 
 PIN = "markdown-it-py[linkify]>=4.0,<5"
 """The pin in pyproject.toml."""
-VERSION = check_version("markdown-it-py", lambda v: v.split(".")[0] == "4", PIN)
+VERSION = check_version(
+    "markdown-it-py", lambda v: v.split(".")[0] == "4", PIN, found=markdown_it.__version__
+)
 """The installed version (checked)."""
 
 #: Every private name used, for the canary test (none: the public Ruler API is used).

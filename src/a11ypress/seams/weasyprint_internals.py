@@ -5,6 +5,9 @@
   per box, yielding structure elements) and ``weasyprint.pdf.add_tags`` (the
   whole tree, with the page content streams).  WeasyPrint rebinds nothing
   itself, so they are rebound module-wide for the duration of one layout.
+- ``weasyprint.document.gather_anchors`` (which lists a page's links) is wrapped
+  too (:func:`wrapped_anchors`), and boxes are read for ``link`` (set on a box
+  that is a link itself, inherited by those inside it).
 - Boxes are read for ``element``, ``element_tag`` and ``link_annotation``, and
   margin boxes (running headers, page numbers) are told apart by class.
 - WeasyPrint's log is read for two message texts: the ``.notdef`` glyph warning
@@ -40,6 +43,21 @@ PRIVATE: tuple[Private, ...] = (
         ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags"),
     ),
     Private("weasyprint.pdf", "add_tags", ("pdf", "document", "pdf_version", "page_streams")),
+    Private(
+        "weasyprint.document",
+        "gather_anchors",
+        (
+            "box",
+            "anchors",
+            "links",
+            "bookmarks",
+            "forms",
+            "parent_matrix",
+            "parent_form",
+            "parent_link",
+        ),
+    ),
+    Private("weasyprint.formatting_structure.boxes", "Box.link"),
     Private("weasyprint.formatting_structure.boxes", "MarginBox"),
     Private("weasyprint.formatting_structure.boxes", "Box.link_annotation"),
     Private("weasyprint.formatting_structure.boxes", "Box.element_tag", on_instance=True),
@@ -65,6 +83,28 @@ BuildTree = Callable[..., Iterator[Any]]
 """``_build_box_tree(box, parent, pdf, page_number, nums, *rest)``."""
 AddTags = Callable[[Any, Any, Any, list[Any]], None]
 """``add_tags(pdf, document, pdf_version, page_streams)``."""
+GatherAnchors = Callable[..., None]
+"""``gather_anchors(box, anchors, links, bookmarks, forms, *rest)``; appends
+``(type, target, rectangle, box)`` to ``links``."""
+
+
+def own_link(box: Any) -> bool:
+    """True when the box is a link itself (not only inside one)."""
+    return getattr(box, "link", None) is not None
+
+
+@contextmanager
+def wrapped_anchors(gather: Callable[[GatherAnchors], GatherAnchors]) -> Iterator[None]:
+    """While active, the ``gather_anchors`` WeasyPrint's document layout calls
+    is ``gather(original)``; the original comes back afterwards."""
+    from weasyprint import document as weasy_document
+
+    original = weasy_document.gather_anchors
+    weasy_document.gather_anchors = gather(original)
+    try:
+        yield
+    finally:
+        weasy_document.gather_anchors = original
 
 
 def is_margin_box(box: Any) -> bool:

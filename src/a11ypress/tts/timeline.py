@@ -37,6 +37,13 @@ class ChapterTime:
     """Start."""
     end_ms: int
     """End (the next chapter's start, or the end of the audio)."""
+    depth: int = 0
+    """How many parts of a digest enclose it (see :class:`SpeechChapter`)."""
+
+    @property
+    def outline(self) -> int:
+        """Level in the book's outline: parts, then articles, then sections."""
+        return self.depth + self.level
 
 
 def _ms(samples: int) -> int:
@@ -64,5 +71,5 @@ def timeline(
     for n, idx in enumerate(order):
         ch = script.chapters[idx]
         end = _ms(starts[order[n + 1]]) if n + 1 < len(order) else total
-        chapters.append(ChapterTime(idx, ch.title, ch.level, _ms(starts[idx]), end))
+        chapters.append(ChapterTime(idx, ch.title, ch.level, _ms(starts[idx]), end, ch.depth))
     return timed, chapters, total
