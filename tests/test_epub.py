@@ -270,7 +270,7 @@ def test_images_never_escape_their_root(tmp_path: Path) -> None:
 
 
 def test_stylesheet_respects_reader_settings() -> None:
-    css = (ROOT / "styles" / "epub.css").read_text()
+    css = (ROOT / "src" / "a11ypress" / "css" / "epub.css").read_text()
     rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     assert not re.search(r"(?<![-\w])(color|background(-color)?)\s*:", rules)
     assert "font-family" not in rules.replace("font-family: monospace", "")

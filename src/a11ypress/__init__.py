@@ -45,7 +45,8 @@ def build(
     True (found as the CLI finds it) or a path.  Raises
     :class:`a11ypress.options.OptionsError` for an unknown option or a bad
     value, :class:`a11ypress.diagnostics.InputError` for an unusable config
-    or vocabulary file.  Nothing is printed.
+    or vocabulary file, :class:`a11ypress.pipeline.DependencyMissing` for
+    audio without espeak-ng (or m4b without ffmpeg).  Nothing is printed.
     """
     from a11ypress.config import find_config, load_config
     from a11ypress.options import BuildOptions

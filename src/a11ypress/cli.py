@@ -4,14 +4,18 @@ Results go to stdout; diagnostics and progress go to stderr.
 
 Exit codes:
   0  success
-  1  at least one input could not be converted (the others were)
-  2  usage error (bad option, no such file)
+  1  at least one input could not be read or converted (the others were);
+     a missing input file is one of these, in every command
+  2  usage error (bad option, an option's file missing, an unusable -o)
   3  ``--strict`` and warnings were reported
   4  a system dependency is missing
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -23,7 +27,7 @@ from click.core import ParameterSource
 from a11ypress import __version__
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.config import find_config, load_config
-from a11ypress.diagnostics import Diagnostic, InputError, Severity
+from a11ypress.diagnostics import Diagnostic, InputError, Severity, printable
 from a11ypress.document import load, read_article
 from a11ypress.inputs import Article
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
@@ -47,10 +51,15 @@ class Reporter:
         self.quiet = quiet
         self.errors = 0
         self.warnings = 0
+        self.seen: set[Diagnostic] = set()
 
     def report(self, diags: Sequence[Diagnostic]) -> None:
-        """Print diagnostics (info only when not quiet)."""
+        """Print diagnostics (info only when not quiet), each once: the same
+        problem found again by another format's exporter is not repeated."""
         for d in diags:
+            if d in self.seen:
+                continue
+            self.seen.add(d)
             if d.severity is Severity.ERROR:
                 self.errors += 1
             elif d.severity is Severity.WARNING:
@@ -103,13 +112,24 @@ _lexicon_opt = click.option(
 def main() -> None:
     """Turn MDC (Nuxt Content) articles into accessible EPUB 3, tagged PDF and audio.
 
-    Exit codes: 0 success; 1 an input could not be converted; 2 usage error;
-    3 warnings under --strict; 4 a system dependency is missing.
+    Exit codes: 0 success; 1 an input could not be read or converted (a
+    missing file included); 2 usage error; 3 warnings under --strict; 4 a
+    system dependency is missing.
+
+    \b
+    Examples:
+      a11ypress build post.md --to epub,pdf,audio -o out
+      a11ypress build content/ --title "User guide" --to epub,pdf
+      a11ypress inspect --outline post.md
+      a11ypress check out/post.epub out/post.pdf
+      a11ypress report out
+      a11ypress COMMAND --help            # each command's options and examples
     """
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+# FILE is read by load(): a missing file is exit 1 with a diagnostic, as in build.
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--outline", is_flag=True, help="Print only the heading tree.")
 @click.option("--positions", is_flag=True, help="Include source line numbers.")
 @click.option(
@@ -130,7 +150,14 @@ def inspect(
     lang: str,
     quiet: bool,
 ) -> None:
-    """Print the document model of FILE as JSON on stdout."""
+    """Print the document model of FILE as JSON on stdout.
+
+    \b
+    Examples:
+      a11ypress inspect post.md
+      a11ypress inspect --outline post.md
+      a11ypress inspect --positions --components site.yaml post.md
+    """
     rep = Reporter(quiet)
     if raw:
         if outline:
@@ -261,14 +288,15 @@ class _CliEvents(Events):
         self.rep.report(items)
 
     def output(self, path: Path) -> None:
-        click.echo(str(path))
+        click.echo(os.fsencode(path))  # the real name, whatever its bytes
 
     def progress(self, items: Sequence[Article], label: str) -> Iterator[Article]:
         with click.progressbar(
             items,
             label=label,
             file=sys.stderr,
-            item_show_func=lambda a: str(a.path) if a else None,
+            item_show_func=lambda a: printable(str(a.path)) if a else None,
+            hidden=self.rep.quiet,
         ) as bar:
             yield from bar
 
@@ -293,8 +321,15 @@ def build(
     One broken article does not stop the others; every output is written
     atomically, and an input file is never overwritten. The audio format also
     writes NAME.vtt and NAME.timings.json (the time of every sentence).
+
+    \b
+    Examples:
+      a11ypress build post.md                      # out/post.epub
+      a11ypress build posts/*.md --to epub,pdf,audio -o books --assets public
+      a11ypress build content/ --title "User guide" --sort date --to pdf
     """
     options = _options(ctx, paths, config, values)
+    _check_out_dir(options.out)
     rep = Reporter(options.quiet)
     try:
         result = run(paths, options, _CliEvents(rep))
@@ -313,21 +348,65 @@ def build(
     sys.exit(rep.exit_code(len(result.failed), options.strict))
 
 
+def _check_out_dir(out_dir: Path) -> None:
+    """Exit with a usage error when ``-o`` cannot be a folder: a symbolic-link
+    loop, or an existing file."""
+    try:
+        info = out_dir.stat()
+    except FileNotFoundError:
+        if not out_dir.is_symlink():
+            return  # created on first write
+        problem = "is a symbolic link to nothing"
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            return  # e.g. below a file: each write fails and says so
+        problem = "is a symbolic link loop"
+    else:
+        if stat.S_ISDIR(info.st_mode):
+            return
+        problem = "is not a folder"
+    click.echo(f"error: output folder {printable(str(out_dir))} {problem}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 @main.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-ace", is_flag=True, help="Run only EPUBCheck on EPUBs (skip Ace).")
 def check(files: tuple[Path, ...], no_ace: bool) -> None:
-    """Validate outputs with judges no one here wrote.
+    """Validate outputs (EPUB and PDF files) with judges no one here wrote.
 
     EPUB files: EPUBCheck and, when installed, Ace by DAISY. PDF files: the
-    PDF/UA-1 checker page-validation. Prints one summary line per file and
-    judge on stdout (the findings go to stderr). Exits 0 when no judge found
-    anything, 1 otherwise, and 4 when a judge (or Java) is missing.
+    PDF/UA-1 checker page-validation. Articles (.md) are not checked: build
+    them first. Prints one summary line per file and judge on stdout (the
+    findings go to stderr). Exits 0 when no judge found anything, 1 otherwise
+    (a missing or unsupported file included), and 4 when a judge (or Java) is
+    missing. Each judge run has a time limit, and an EPUB that would unpack to
+    more than 256 MiB is refused before any judge opens it.
+
+    \b
+    Examples:
+      a11ypress check out/post.epub out/post.pdf
+      a11ypress check --no-ace out/*.epub
     """
-    epubs = [p for p in files if p.suffix.lower() != ".pdf"]
-    pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    bad = 0
+    epubs: list[Path] = []
+    pdfs: list[Path] = []
+    for p in files:
+        kind = p.suffix.lower()
+        problem = None
+        if kind not in (".epub", ".pdf"):
+            problem = (
+                "not an EPUB or PDF file: check validates the outputs of build "
+                f"(EPUB and PDF); build it first, e.g. a11ypress build {p} --to epub,pdf"
+            )
+        elif not p.is_file():
+            problem = "no such file" if not p.exists() else "not a regular file"
+        if problem is not None:
+            click.echo(f"{printable(str(p))}: error: {problem}", err=True)
+            click.echo(f"{printable(str(p))}\tcheck\tnot checked")
+            bad += 1
+        else:
+            (epubs if kind == ".epub" else pdfs).append(p)
     verdicts: list[Verdict] = []
     try:
         if epubs:
@@ -341,7 +420,6 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
             verdicts += [run_ace(p) for p in epubs]
         except JudgeMissing as exc:
             click.echo(f"note: Ace skipped: {exc}", err=True)
-    bad = 0
     for v in verdicts:
         for f in v.findings:
             where = f" ({f.location})" if f.location else ""
@@ -392,6 +470,11 @@ def report(out_dir: Path, target: Path | None, no_judges: bool, no_ace: bool, qu
     outlines, reading and listening time, every image with its alt text and
     where it appears, the audio chapters with a player, and the links left
     unresolved.  report.json beside it holds the same data.
+
+    \b
+    Examples:
+      a11ypress report out
+      a11ypress report --no-judges out -o review/report.html
     """
     _write_report(
         out_dir,
@@ -403,7 +486,7 @@ def report(out_dir: Path, target: Path | None, no_judges: bool, no_ace: bool, qu
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @_read_code_opt
 @_lexicon_opt
 @click.option(
@@ -429,6 +512,11 @@ def speech(
 
     One chapter line per article and section, then one utterance per line:
     its role, [language], the text as it will be spoken and the pause after it.
+
+    \b
+    Examples:
+      a11ypress speech post.md
+      a11ypress speech --lexicon names.yaml --read-code post.md
     """
     from a11ypress.render.speech import SpeechOptions, format_script, speech_script
     from a11ypress.render.speech_normalize import load_lexicon
@@ -465,12 +553,23 @@ def voices(lang: str | None, engine: str) -> None:
     """List the speech engine's voices: id, languages, name (tab-separated).
 
     Pass an id, a name or a language to `build --voice` (with the same --engine).
+
+    \b
+    Examples:
+      a11ypress voices
+      a11ypress voices --lang fr
+      a11ypress voices --engine piper
     """
+    from a11ypress.tts.engine import espeak_missing
     from a11ypress.tts.pool import list_voices
 
     if engine == "piper":
         _piper_voices(lang)
         return
+    problem = espeak_missing()
+    if problem is not None:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_DEPENDENCY)
     try:
         found = list_voices()
     except Exception as exc:  # the engine could not start at all

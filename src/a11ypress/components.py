@@ -6,6 +6,7 @@ override it with a YAML file of the same shape (``--components FILE``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
@@ -66,11 +67,32 @@ Vocabulary = dict[str, Role]
 """Component name (kebab-case) -> role."""
 
 
-def _parse(data: dict[str, object], source: str) -> Vocabulary:
-    """Validate a vocabulary mapping; raise InputError naming ``source``."""
+def _bad_value(key: str, value: object) -> str | None:
+    """What is wrong with ``value`` for the field ``key`` of a role, or None."""
+    if key == "level":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 6:
+            return f"level must be a whole number from 1 to 6, not {value!r}"
+    elif key == "label":
+        if value is not None and not isinstance(value, str):
+            return f"label must be text, not {value!r}"
+    elif key != "role" and not isinstance(value, str):
+        return f"{key} must be the name of a prop (text), not {value!r}"
+    return None
+
+
+def _line_of(text: str, name: str) -> int | None:
+    """The 1-based line where the top-level key ``name`` is, when found."""
+    found = re.search(rf"""^["']?{re.escape(name)}["']?\s*:""", text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _parse(data: dict[str, object], source: str, text: str = "") -> Vocabulary:
+    """Validate a vocabulary mapping; raise InputError naming ``source`` (and
+    the line of the component in ``text``, the file's content)."""
     names = {f.name for f in fields(Role)}
     vocab: Vocabulary = {}
     for name, spec in data.items():
+        line = _line_of(text, str(name)) if text else None
         if isinstance(spec, str):
             spec = {"role": spec}
         if not isinstance(spec, dict) or spec.get("role") not in ROLES:
@@ -80,6 +102,7 @@ def _parse(data: dict[str, object], source: str) -> Vocabulary:
                     f"component {name!r}: expected a mapping with role one of {sorted(ROLES)}",
                     Severity.ERROR,
                     source,
+                    line,
                 )
             )
         unknown = set(spec) - names
@@ -90,8 +113,21 @@ def _parse(data: dict[str, object], source: str) -> Vocabulary:
                     f"component {name!r}: unknown keys {sorted(unknown)}",
                     Severity.ERROR,
                     source,
+                    line,
                 )
             )
+        for key, value in spec.items():
+            problem = _bad_value(str(key), value)
+            if problem is not None:
+                raise InputError(
+                    Diagnostic(
+                        "bad-vocabulary",
+                        f"component {name!r}: {problem}",
+                        Severity.ERROR,
+                        source,
+                        line,
+                    )
+                )
         try:
             vocab[kebab(str(name))] = Role(**{str(k): v for k, v in spec.items()})
         except TypeError as exc:
@@ -136,5 +172,5 @@ def load_vocabulary(path: Path | None) -> Vocabulary:
                 None if data.line is None else data.line + 1,
             )
         )
-    vocab.update(_parse(dict(data), str(path)))
+    vocab.update(_parse(dict(data), str(path), text))
     return vocab

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+#: Control characters (C0, DEL, C1): shown escaped so that a file name or a
+#: message cannot move the cursor, clear the terminal or fake another line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as ``\\xNN`` (and a file name
+    that is not valid UTF-8 shown with its bytes escaped)."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 class Severity(StrEnum):
@@ -37,11 +49,14 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 #: Every diagnostic code a11ypress reports, with its severity and meaning (the
 #: README lists this table).  Codes ending in ``-*`` are families: ``image-*``
 #: is ``image-`` followed by the reason an image file could not be had
-#: (``remote``, ``missing``, ``outside``, ``no-assets``, ``unsupported``).
+#: (``remote``, ``missing``, ``outside``, ``no-assets``, ``unsupported``,
+#: ``too-large``, ``too-complex``, ``bad-path``).
 CATALOGUE: dict[str, CodeInfo] = {
     # reading the article
     "unreadable": CodeInfo((_E,), "the file cannot be read"),
     "not-utf8": CodeInfo((_E,), "the file is not UTF-8 text"),
+    "not-a-file": CodeInfo((_E,), "the path is a FIFO, a device, a folder or a socket; not read"),
+    "input-outside": CodeInfo((_W,), "the article is a symbolic link to a file outside its folder"),
     "too-large": CodeInfo((_E,), "the article is larger than the limit (20 MiB)"),
     "control-characters": CodeInfo((_W,), "characters that XML forbids were removed"),
     "bad-front-matter": CodeInfo((_E,), "the YAML front matter cannot be read"),
@@ -81,6 +96,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     "bad-vocabulary": CodeInfo((_E,), "the --components file cannot be used"),
     "bad-lexicon": CodeInfo((_E,), "the --lexicon file cannot be used"),
     "missing-stylesheet": CodeInfo((_E,), "a stylesheet given with --style cannot be read"),
+    "style-url-removed": CodeInfo((_W,), "an @import or url() of a --style sheet was not packed"),
     # EPUB and PDF
     "cover-*": CodeInfo((_I,), "the cover image is not embedded (the reason follows the dash)"),
     "missing-glyphs": CodeInfo(
@@ -101,9 +117,13 @@ CATALOGUE: dict[str, CodeInfo] = {
     "missing-ffmpeg": CodeInfo((_E,), "the m4b format needs ffmpeg, which is not installed"),
     "speech-failed": CodeInfo((_E,), "the speech engine failed"),
     "cache-lost": CodeInfo((_E,), "a speech cache entry vanished while the audio was built"),
+    "cache-unwritable": CodeInfo((_E,), "the speech cache folder (--cache-dir) cannot be written"),
     "audio-built": CodeInfo((_I,), "the audio's length and chapter count"),
     # writing outputs
     "would-overwrite-input": CodeInfo((_E,), "an output would overwrite an input; not written"),
+    "would-overwrite-output": CodeInfo(
+        (_E,), "another input of the run already wrote this output; not written"
+    ),
     "write-failed": CodeInfo((_E,), "an output could not be written"),
     "internal-error": CodeInfo((_E,), "a bug in a11ypress; the other articles are still built"),
     # folder inputs and the project config
@@ -154,10 +174,10 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as ``file:line: severity: message [code]`` (compiler style)."""
-        where = self.file or "<input>"
+        where = printable(self.file) if self.file else "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.severity.value}: {self.message} [{self.code}]"
+        return f"{where}: {self.severity.value}: {printable(self.message)} [{self.code}]"
 
 
 @dataclass(slots=True)

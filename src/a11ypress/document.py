@@ -7,6 +7,7 @@ from pathlib import Path
 
 from a11ypress.components import Vocabulary, builtin_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
+from a11ypress.fsutil import NotRegularFile, read_regular, real_path
 from a11ypress.mdc import parse_mdc
 from a11ypress.model import Document, Metadata
 from a11ypress.transforms.altlint import lint_diagnostics
@@ -69,21 +70,29 @@ def read_article(path: Path) -> str:
     """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise InputError(
-                Diagnostic(
-                    "too-large",
-                    f"article is {size} bytes; the limit is {MAX_ARTICLE_BYTES}",
-                    Severity.ERROR,
-                    name,
-                )
-            )
-        data = path.read_bytes()
+        found = read_regular(path, MAX_ARTICLE_BYTES)
+    except NotRegularFile as exc:
+        raise InputError(
+            Diagnostic("not-a-file", f"cannot read: {exc.strerror}", Severity.ERROR, name)
+        ) from exc
     except OSError as exc:
         raise InputError(
             Diagnostic("unreadable", f"cannot read: {exc.strerror or exc}", Severity.ERROR, name)
         ) from exc
+    if found is None:
+        try:
+            size = f"{path.stat().st_size} bytes"
+        except OSError:
+            size = f"over {MAX_ARTICLE_BYTES} bytes"
+        raise InputError(
+            Diagnostic(
+                "too-large",
+                f"article is {size}; the limit is {MAX_ARTICLE_BYTES}",
+                Severity.ERROR,
+                name,
+            )
+        )
+    data = found
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -98,4 +107,26 @@ def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Lo
 
     Raises :class:`InputError` when the file cannot be read or is not UTF-8 text.
     """
-    return parse_text(read_article(path), str(path), vocab=vocab, lang=lang)
+    name = str(path)
+    loaded = parse_text(read_article(path), name, vocab=vocab, lang=lang)
+    outside = _links_outside(path)
+    if outside is not None:
+        warning = Diagnostic(
+            "input-outside",
+            f"is a symbolic link to {outside}, outside its folder; its relative "
+            "images are looked for next to the link, not next to that file",
+            Severity.WARNING,
+            name,
+        )
+        loaded = Loaded(loaded.document, (warning, *loaded.diagnostics))
+    return loaded
+
+
+def _links_outside(path: Path) -> Path | None:
+    """Where ``path`` leads when it is a symbolic link to a file outside the
+    folder the link is in (as for images, the folder is the root), else None."""
+    if not path.is_symlink():
+        return None
+    folder = real_path(path.absolute().parent)
+    target = real_path(path)
+    return None if target.is_relative_to(folder) else target

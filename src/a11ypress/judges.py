@@ -9,16 +9,27 @@ test setup installs in ``tests/node``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 #: The Java launcher that checks many EPUBs in one JVM (next to this module).
 _BATCH = Path(__file__).parent / "data" / "EpubCheckMany.java"
+#: Largest EPUB content a judge is given, unpacked (a zip bomb of 1 MB can
+#: unpack to gigabytes, and Ace unpacks every file), and most entries.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_ENTRIES = 10_000
+#: Largest PDF given to the PDF/UA checker (it reads the whole file).
+MAX_PDF_BYTES = 512 * 1024 * 1024
+#: Time limits, in seconds: EPUBCheck (per file, plus the JVM's start), Ace.
+EPUBCHECK_SECONDS = 120
+ACE_SECONDS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,29 +98,70 @@ def _epubcheck_findings(report: Path) -> list[Finding]:
     return out
 
 
+def too_big(path: Path) -> Finding | None:
+    """Why ``path`` is not given to a judge (unpacked content over
+    :data:`MAX_UNPACKED_BYTES`, or more than :data:`MAX_ENTRIES` entries,
+    read from the zip directory without unpacking anything), or None."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None  # not a zip: the judge says so in its own words
+    unpacked = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
+        return Finding(
+            "FATAL",
+            "TOO-LARGE",
+            f"not checked: {len(infos)} entries, {unpacked} bytes unpacked "
+            f"(limits {MAX_ENTRIES} entries, {MAX_UNPACKED_BYTES} bytes)",
+        )
+    return None
+
+
+def _timeout(judge: str, path: Path, seconds: float) -> Verdict:
+    return Verdict(judge, path, [Finding("FATAL", "TIMEOUT", f"no verdict in {seconds:.0f} s")])
+
+
 def run_epubcheck(paths: list[Path]) -> list[Verdict]:
     """EPUBCheck on every path, in one JVM when a JDK can run the batch
-    launcher, else one run per file."""
+    launcher, else one run per file.  A file over the size limits of
+    :func:`too_big` is not given to it; a run over its time limit is stopped."""
+    refused = {p: f for p in paths if (f := too_big(p)) is not None}
+    if refused:
+        rest = run_epubcheck([p for p in paths if p not in refused]) if len(refused) < len(
+            paths
+        ) else []
+        found = {v.path: v for v in rest}
+        return [
+            Verdict("epubcheck", p, [refused[p]]) if p in refused else found[p] for p in paths
+        ]
     jar = epubcheck_jar()
     with tempfile.TemporaryDirectory(prefix="a11ypress-epubcheck-") as tmp:
         out = Path(tmp)
         reports: dict[int, Path] = {}
-        batch = subprocess.run(
-            ["java", "-cp", str(jar), str(_BATCH), str(out), *map(str, paths)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        limit = EPUBCHECK_SECONDS * (len(paths) + 1)
+        try:
+            batch = subprocess.run(
+                ["java", "-cp", str(jar), str(_BATCH), str(out), *map(str, paths)],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=limit,
+            )
+        except subprocess.TimeoutExpired:
+            return [_timeout("epubcheck", p, limit) for p in paths]
         if batch.returncode == 0:
             reports = {i: out / f"{i}.json" for i in range(1, len(paths) + 1)}
         else:
             for i, p in enumerate(paths, 1):
                 rep = out / f"{i}.json"
-                subprocess.run(
-                    ["java", "-jar", str(jar), str(p), "--json", str(rep), "--quiet"],
-                    capture_output=True,
-                    check=False,
-                )
+                with contextlib.suppress(subprocess.TimeoutExpired):  # no report: said below
+                    subprocess.run(
+                        ["java", "-jar", str(jar), str(p), "--json", str(rep), "--quiet"],
+                        capture_output=True,
+                        check=False,
+                        timeout=EPUBCHECK_SECONDS * 2,
+                    )
                 reports[i] = rep
         verdicts = []
         for i, p in enumerate(paths, 1):
@@ -156,6 +208,9 @@ def run_ace(path: Path, attempts: int = 2) -> Verdict:
 
 
 def _ace_once(path: Path) -> Verdict:
+    refused = too_big(path)
+    if refused is not None:
+        return Verdict("ace", path, [refused])
     cmd = ace_command()
     env = dict(os.environ)
     env.setdefault("PUPPETEER_SKIP_DOWNLOAD", "1")
@@ -165,13 +220,17 @@ def _ace_once(path: Path) -> Verdict:
             raise JudgeMissing("Ace needs Chromium: apt-get install chromium")
         env["PUPPETEER_EXECUTABLE_PATH"] = chromium
     with tempfile.TemporaryDirectory(prefix="a11ypress-ace-") as tmp:
-        proc = subprocess.run(
-            [*cmd, "-s", "-f", "-o", tmp, str(path)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        try:
+            proc = subprocess.run(
+                [*cmd, "-s", "-f", "-o", tmp, str(path)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+                timeout=ACE_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            return _timeout("ace", path, ACE_SECONDS)
         report = Path(tmp) / "report.json"
         if not report.is_file():
             return Verdict(
@@ -206,6 +265,16 @@ def run_pdfua(path: Path) -> Verdict:
         import page
     except ImportError as exc:
         raise JudgeMissing("the PDF/UA checker is missing: pip install page-validation") from exc
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return Verdict("pdfua", path, [Finding("FATAL", "UNREADABLE", str(exc))])
+    if size > MAX_PDF_BYTES:
+        return Verdict(
+            "pdfua",
+            path,
+            [Finding("FATAL", "TOO-LARGE", f"not checked: {size} bytes (limit {MAX_PDF_BYTES})")],
+        )
     try:
         report = page.validate_pdf(str(path), profile="ua1")
     except Exception as exc:  # page.ParseError and kin: not a readable PDF

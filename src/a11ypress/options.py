@@ -186,7 +186,7 @@ class BuildOptions:
     # ------------------------------------------------------------ EPUB and PDF
     style: Path | None = option(
         None,
-        "EPUB stylesheet to use instead of the built-in styles/epub.css.",
+        "EPUB stylesheet to use instead of the built-in epub.css (its url()s are removed).",
         kind="file",
         group="EPUB and PDF",
     )
@@ -197,7 +197,7 @@ class BuildOptions:
     """PDF paper size."""
     print_style: Path | None = option(
         None,
-        "Print stylesheet to use for PDFs instead of the built-in styles/print.css.",
+        "Print stylesheet to use for PDFs instead of the built-in print.css.",
         kind="file",
         group="EPUB and PDF",
     )

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from a11ypress.components import Vocabulary, load_vocabulary
-from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
+from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
 from a11ypress.document import Loaded, load
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
+from a11ypress.fsutil import real_path
 from a11ypress.inputs import Article, assets_for, expand, routes_of, settle
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
@@ -80,6 +81,9 @@ class _Run:
         self.result = BuildResult()
         self.vocab: Vocabulary = load_vocabulary(options.components)
         self.inputs: set[Path] = set()
+        self.claims: dict[Path, str] = {}
+        """Each output (sidecars included) already written in this run, and
+        the input it came from: another input may not write it again."""
         self.books: list[dict[str, object]] = []
         """The build manifest's entries, one per book written."""
         self.written: list[Path] = []
@@ -137,7 +141,8 @@ class _Run:
             ext = formats()[name][0]
             target = self.options.out / (stem + output_extension(name, ext, options))
             sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
-            if _export_one(doc, name, target, options, sink, self.inputs):
+            owner = doc.source or stem  # a digest: its name
+            if _export_one(doc, name, target, options, sink, self.inputs, (self.claims, owner)):
                 self.result.outputs.append(target)
                 self.written += output_paths(name, target)
                 self.events.output(target)
@@ -154,14 +159,33 @@ def _export_one(
     options: ExportOptions,
     sink: DiagnosticSink,
     inputs: set[Path],
+    claims: tuple[dict[Path, str], str] | None = None,
 ) -> bool:
-    """One exporter on one document; problems go to ``sink``."""
-    clash = next((p for p in output_paths(name, target) if p.resolve() in inputs), None)
+    """One exporter on one document; problems go to ``sink``.
+
+    ``claims`` is the map of each output already written in this run to the
+    input it came from, and the name of this document's input: an output (or
+    sidecar) another input already wrote is refused, naming both, instead of
+    being overwritten."""
+    taken_by, owner = claims if claims is not None else ({}, doc.source or str(target))
+    paths = output_paths(name, target)
+    clash = next((p for p in paths if real_path(p) in inputs), None)
     if clash is not None:
         sink.add(
             "would-overwrite-input", f"refusing to overwrite input {clash}", None, Severity.ERROR
         )
         return False
+    taken = next((p for p in paths if taken_by.get(real_path(p), owner) != owner), None)
+    if taken is not None:
+        sink.add(
+            "would-overwrite-output",
+            f"refusing to write {taken}: it is also an output of "
+            f"{taken_by[real_path(taken)]} in this run (rename one of the two inputs)",
+            None,
+            Severity.ERROR,
+        )
+        return False
+    taken_by.update((real_path(p), owner) for p in paths)
     try:
         formats()[name][1](doc, target, options, sink)
     except InputError as exc:
@@ -198,9 +222,15 @@ def _unique_name(stem: str, used: set[str]) -> str:
 def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = None) -> BuildResult:
     """Build ``paths`` with ``options``.  Raises :class:`InputError` for an
     unusable vocabulary file and :class:`DependencyMissing` when m4b audio is
-    asked for without ffmpeg, or Piper audio without the neural engine or its
-    voice; every other problem is a diagnostic."""
+    asked for without ffmpeg, audio without espeak-ng, or Piper audio without
+    the neural engine or its voice; every other problem is a diagnostic."""
     events = events or Events()
+    if "audio" in options.formats:
+        from a11ypress.tts.engine import espeak_missing
+
+        problem = espeak_missing()
+        if problem is not None:
+            raise DependencyMissing(problem)
     if "audio" in options.formats and options.audio_format == "m4b":
         from a11ypress.tts.m4b import FFMPEG_HINT, ffmpeg_path
 
@@ -224,7 +254,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     state = _Run(options, events)
     articles, skipped = expand(paths, options)
     state.report(skipped)
-    state.inputs = {a.path.resolve() for a in articles}
+    state.inputs = {real_path(a.path) for a in articles}
     state.result.inputs = len(articles)
     if options.title is not None:
         _build_digest(state, articles, options.title)
@@ -240,7 +270,7 @@ def _write_manifest(state: _Run) -> None:
     out = state.options.out
     if not state.books or not out.is_dir():
         return
-    if (out / MANIFEST_NAME).resolve() in state.inputs:
+    if real_path(out / MANIFEST_NAME) in state.inputs:
         refused = f"not writing {MANIFEST_NAME}: it is an input"
         state.report([Diagnostic("would-overwrite-input", refused, Severity.ERROR)])
         return
@@ -376,5 +406,5 @@ def build_result_summary(result: BuildResult) -> str | None:
     if not result.failed:
         return None
     return f"a11ypress: {len(result.failed)} failed (of {result.inputs} input(s)): " + ", ".join(
-        result.failed
+        map(printable, result.failed)
     )

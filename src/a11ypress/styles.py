@@ -1,19 +1,23 @@
-"""Stylesheets, loaded by path from ``styles/`` (user-overridable)."""
+"""Stylesheets: the built-in ones in the package (``a11ypress/css/``, shipped
+as package data so that an installed wheel builds every format), or the
+user's (``--style``, ``--print-style``)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from a11ypress.diagnostics import Diagnostic, InputError, Severity
 
 
 def styles_dir() -> Path:
-    """Folder of the built-in stylesheets: ``$A11YPRESS_STYLES`` or the checkout's ``styles/``."""
+    """Folder of the built-in stylesheets: ``$A11YPRESS_STYLES`` or the
+    package's ``css/``."""
     env = os.environ.get("A11YPRESS_STYLES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "styles"
+    return Path(__file__).resolve().parent / "css"
 
 
 def stylesheet(name: str, override: Path | None = None) -> bytes:
@@ -30,3 +34,48 @@ def stylesheet(name: str, override: Path | None = None) -> bytes:
                 str(path),
             )
         ) from exc
+
+
+def packable_css(css: bytes) -> tuple[bytes, list[str]]:
+    """A user's stylesheet made fit to pack into an e-book: every ``@import``
+    rule and every ``url()`` (remote, ``file:`` or any other: the book holds
+    nothing a stylesheet could point at) is removed, so no reader ever loads
+    anything from outside the book.  Returns the CSS and what was removed."""
+    import tinycss2
+    from tinycss2 import ast
+
+    removed: list[str] = []
+
+    def scrub(tokens: list[Any] | None) -> list[Any] | None:
+        if tokens is None:
+            return None
+        out: list[Any] = []
+        for t in tokens:
+            if isinstance(t, ast.URLToken):
+                removed.append(f"url({t.value})")
+                t = ast.IdentToken(t.source_line, t.source_column, "none")
+            elif isinstance(t, ast.FunctionBlock) and t.lower_name in ("url", "src", "image-set"):
+                removed.append(tinycss2.serialize([t]))
+                t = ast.IdentToken(t.source_line, t.source_column, "none")
+            elif isinstance(t, ast.FunctionBlock):
+                t.arguments = scrub(t.arguments)
+            elif isinstance(
+                t, ast.SquareBracketsBlock | ast.ParenthesesBlock | ast.CurlyBracketsBlock
+            ):
+                t.content = scrub(t.content)
+            out.append(t)
+        return out
+
+    rules = tinycss2.parse_stylesheet(css.decode("utf-8", "replace"))
+    kept: list[Any] = []
+    for rule in rules:
+        if isinstance(rule, ast.AtRule) and rule.lower_at_keyword == "import":
+            removed.append("@import " + tinycss2.serialize(rule.prelude).strip())
+            continue
+        if isinstance(rule, ast.QualifiedRule | ast.AtRule):
+            rule.prelude = scrub(rule.prelude)
+            rule.content = scrub(rule.content)
+        kept.append(rule)
+    if not removed:
+        return css, []
+    return tinycss2.serialize(kept).encode("utf-8"), removed

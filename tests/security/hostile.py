@@ -17,7 +17,9 @@ from a11ypress.cli import main
 from a11ypress.export import formats, output_paths
 
 DATA = Path(__file__).resolve().parent / "data"
-SRC = Path(__file__).resolve().parents[2] / "src"
+#: Sources the bounded subprocesses run (``A11YPRESS_SRC`` points them at
+#: another copy, to measure the same inputs before a fix).
+SRC = Path(os.environ.get("A11YPRESS_SRC") or Path(__file__).resolve().parents[2] / "src")
 
 #: Formats slow enough to leave out of loops over every format (none yet).
 SLOW_FORMATS: frozenset[str] = frozenset()
@@ -135,3 +137,30 @@ def bounded(code: str, *, timeout: float = 120) -> dict[str, float]:
     assert proc.returncode == 0, proc.stderr[-3000:]
     out: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
     return out
+
+
+def record(name: str, figures: dict[str, float]) -> None:
+    """Append a bounded run's time and peak memory to the file named by
+    ``A11YPRESS_FIGURES`` (one JSON line each), for SECURITY.md's table."""
+    target = os.environ.get("A11YPRESS_FIGURES")
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            row = {"name": name, "seconds": figures.get("seconds"), "rss_mb": figures.get("rss_mb")}
+            fh.write(json.dumps(row) + "\n")
+
+
+def build_code(article: Path | str, fmt: str, out: Path, *extra: str) -> str:
+    """Code for :func:`bounded`: ``build -q ARTICLE --to FMT -o OUT``, storing
+    the exit code in ``result['code']`` and stderr in ``result['stderr']``."""
+    args = ["build", "-q", str(article), "--to", fmt, "-o", str(out), *extra]
+    return f"""
+import contextlib, io
+from a11ypress.cli import main
+err = io.StringIO()
+with contextlib.redirect_stderr(err):
+    try:
+        main({args!r})
+    except SystemExit as exc:
+        result["code"] = exc.code
+result["stderr"] = err.getvalue()[-5000:]
+"""

@@ -27,7 +27,7 @@ def test_alias_bomb_in_front_matter(yaml: str) -> None:
     assert time.perf_counter() - t0 < 5
     assert loaded.failed
     d = loaded.diagnostics[0]
-    assert d.format().startswith("fm.md:1: error: front matter ignored:"), d.format()
+    assert d.format().startswith(f"fm.md:1: error: {REJECTED}:"), d.format()
     assert d.code == "bad-front-matter"
 
 
@@ -42,6 +42,9 @@ def test_alias_bomb_in_component_props(yaml: str) -> None:
         d.code == "bad-props-yaml" and d.format().startswith("props.md:3:")
         for d in loaded.diagnostics
     ), [d.format() for d in loaded.diagnostics]
+
+#: How a front matter that cannot be used is reported (the article fails).
+REJECTED = "front matter rejected, article not converted"
 
 
 def test_alias_bomb_is_bounded_in_memory() -> None:
@@ -73,7 +76,7 @@ def test_unsafe_tags_are_refused_and_never_run(tmp_path: Path, tag: str) -> None
     value = tag.format(marker=marker)
     fm = parse_text(f"---\ntitle: {value}\n---\nBody.\n", "tag.md")
     assert fm.failed
-    assert fm.diagnostics[0].format().startswith("tag.md:2: error: front matter ignored")
+    assert fm.diagnostics[0].format().startswith(f"tag.md:2: error: {REJECTED}")
     props = parse_text(f"::note\n---\nx: {value}\n---\nBody.\n::\n", "tag.md")
     assert any(d.code == "bad-props-yaml" for d in props.diagnostics)
     assert not marker.exists()
@@ -100,7 +103,7 @@ result["first"] = loaded.diagnostics[0].format()
 result["body"] = "Body." in str(loaded.document)
 """
     r = bounded(code)
-    assert str(r["first"]).startswith("big-fm.md:1: error: front matter ignored: YAML block is")
+    assert str(r["first"]).startswith(f"big-fm.md:1: error: {REJECTED}: YAML block is")
     assert "too large" in str(r["first"])
     assert r["body"]
     assert r["seconds"] < 10 and r["rss_mb"] < 500, r

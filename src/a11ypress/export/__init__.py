@@ -26,7 +26,7 @@ class ExportOptions:
     paper: str = "a4"
     """Paper size of the PDF: ``a4`` or ``letter``."""
     print_style: Path | None = None
-    """User print stylesheet replacing ``styles/print.css`` (PDF)."""
+    """User print stylesheet replacing the built-in ``css/print.css`` (PDF)."""
     audio: AudioOptions | None = None
     """Options of the ``audio`` format (None: defaults)."""
     image_dpi: int = 200

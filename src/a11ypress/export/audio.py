@@ -152,6 +152,18 @@ def _plan(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> _Pla
         raise InputError(Diagnostic("missing-ffmpeg", FFMPEG_HINT, Severity.ERROR, sink.file))
     kind = "mp3" if ao.format == "mp3" else "pcm"
     cache = SpeechCache(ao.cache_dir or default_cache_dir())
+    try:
+        cache.check_writable()
+    except OSError as exc:
+        raise InputError(
+            Diagnostic(
+                "cache-unwritable",
+                f"cannot write the speech cache folder {cache.root}: "
+                f"{exc.strerror or exc} (pass a writable folder with --cache-dir)",
+                Severity.ERROR,
+                sink.file,
+            )
+        ) from exc
     keys: list[str] = []
     workers = ao.jobs or os.cpu_count() or 1
     # A neural build still picks espeak-ng voices, for the languages it has no neural voice for.

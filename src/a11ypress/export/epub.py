@@ -35,7 +35,7 @@ from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderOptions, RenderResult, render_article
 from a11ypress.serialize import to_json
-from a11ypress.styles import stylesheet
+from a11ypress.styles import packable_css, stylesheet
 from a11ypress.transforms.walk import iter_nodes
 
 CSS_HREF = "styles/epub.css"
@@ -56,6 +56,16 @@ def build_epub(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) ->
     files: dict[str, ImageFile] = {}
     book = _new_book(doc, lang)
     css = stylesheet("epub", options.style)
+    if options.style is not None:
+        css, removed = packable_css(css)
+        for what in removed:
+            sink.add(
+                "style-url-removed",
+                f"{options.style}: not packed into the book (a stylesheet may not load "
+                f"anything): {what[:200]}",
+                None,
+                Severity.WARNING,
+            )
     book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css", content=css))
     spine_items, found = _chapter_items(book, chapters, files, lang, options, sink)
 

@@ -5,16 +5,29 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from a11ypress import model as m
-from a11ypress.export.safesvg import sanitize_svg
+from a11ypress.export.safesvg import SvgTooComplex, sanitize_svg
+from a11ypress.fsutil import read_regular, real_path
 from a11ypress.render.xhtml import ImageReason, ImageRef
 
 #: Largest image embedded, in bytes.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+#: Largest raster image embedded, in pixels (width x height, every frame of an
+#: animation counted), checked from the file's header before anything is
+#: decoded: a few kilobytes of WebP or PNG can claim 13,000 x 13,000 pixels,
+#: gigabytes once decoded.  50 megapixels is more than an 8K screen shows.
+MAX_IMAGE_PIXELS = 50_000_000
+_PILLOW_FORMATS = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
@@ -63,39 +76,66 @@ def find_image(src: str, article: Path | None, assets: Path | None) -> ImageFile
 
     Returns the file, or the reason it is unavailable: ``remote`` (never
     fetched), ``missing``, ``no-assets`` (a site-absolute path and no assets
-    folder), ``outside`` (the path escapes its root) or ``unsupported`` (not an
-    image format we can embed, or an SVG that cannot be made safe: see
-    :mod:`a11ypress.export.safesvg`).
+    folder), ``outside`` (the path escapes its root), ``bad-path`` (a NUL
+    character in the path), ``unsupported`` (not an image format we can embed,
+    or an SVG that cannot be made safe: see :mod:`a11ypress.export.safesvg`),
+    ``too-large`` (more than :data:`MAX_IMAGE_PIXELS` pixels) or ``too-complex``
+    (an SVG whose ``<use>`` references expand too far).
     """
     s = src.strip()
     if not s or _REMOTE.match(s):
         return "remote" if s else "missing"
     path_part = unquote(urlsplit(s).path)
+    if "\x00" in path_part:
+        return "bad-path"
     if path_part.startswith("/"):
         if assets is None:
             return "no-assets"
-        root = assets.resolve()
-        candidate = (root / path_part.lstrip("/")).resolve()
+        root = real_path(assets)
+        candidate = real_path(root / path_part.lstrip("/"))
     else:
-        root = (article.parent if article else Path.cwd()).resolve()
-        candidate = (root / path_part).resolve()
+        root = real_path(article.parent if article else Path.cwd())
+        candidate = real_path(root / path_part)
     if not candidate.is_relative_to(root):
         return "outside"
     try:
-        if not candidate.is_file():
-            return "missing"
-        if candidate.stat().st_size > MAX_IMAGE_BYTES:
-            return "unsupported"
-        data = candidate.read_bytes()
+        data = read_regular(candidate, MAX_IMAGE_BYTES)
     except OSError:
         return "missing"
+    if data is None:
+        return "unsupported"
     media = sniff(data)
     if media == "image/svg+xml":
-        cleaned = sanitize_svg(data)
+        try:
+            cleaned = sanitize_svg(data)
+        except SvgTooComplex:
+            return "too-complex"
         data = cleaned if cleaned is not None else b""
+    elif media is not None and raster_pixels(data, media) is None:
+        return "too-large"
     if media is None or not data:
         return "unsupported"
     return ImageFile(candidate, media, data)
+
+
+def raster_pixels(data: bytes, media: str) -> int | None:
+    """The pixel count of a raster image, read from its header only (nothing
+    is decoded); None when it is over :data:`MAX_IMAGE_PIXELS`.  A file Pillow
+    cannot read counts as 0: the layout engine reports it."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # judged below
+            with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[media]]) as im:
+                w, h = im.size
+                frames = int(getattr(im, "n_frames", 1)) if media != "image/gif" else 1
+    except Image.DecompressionBombError:
+        return None
+    except Exception:  # a broken file: the layout engine reports it
+        return 0
+    pixels = int(w) * int(h) * max(frames, 1)
+    return None if pixels > MAX_IMAGE_PIXELS else pixels
 
 
 class ImageCollector:

@@ -51,6 +51,8 @@ PAPERS = {"a4": "A4", "letter": "letter"}
 #: The HTML's base URL: a folder that exists nowhere, so that only what the
 #: fetcher serves from memory can ever be loaded.
 BASE_URL = "file:///a11ypress-virtual/"
+#: Longest running-header text, in characters.
+MAX_RUNNING_TITLE = 80
 
 
 def export_pdf(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
@@ -94,12 +96,33 @@ def build_html(
         if ch.opens and ch.source is None:
             section.set("class", section.get("class", "") + " part")
         _byline(section, ch.doc.metadata)
+    _running_titles(body)
     if digest:
         front = [_title_page(body, meta), _toc(body, chapters, lang)]
         for i, part in enumerate(front):
             body.remove(part)
             body.insert(i, part)
     return root, files
+
+
+def running_title(text: str) -> str:
+    """A heading as the running header prints it: at most
+    :data:`MAX_RUNNING_TITLE` characters, cut at a word, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_RUNNING_TITLE:
+        return text
+    cut = text[: MAX_RUNNING_TITLE - 1]
+    if " " in cut[MAX_RUNNING_TITLE // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _running_titles(body: etree._Element) -> None:
+    """Give every ``<h1>`` the short text the running header repeats on each
+    page (``data-running-title``, which print.css puts in the header): the
+    whole heading there made a very long heading cost its length on every page."""
+    for h1 in body.iter(f"{{{XHTML}}}h1"):
+        h1.set("data-running-title", clean(running_title("".join(map(str, h1.itertext())))))
 
 
 def _head_metadata(head: etree._Element, meta: m.Metadata) -> None:

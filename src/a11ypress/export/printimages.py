@@ -3,7 +3,7 @@
 WeasyPrint stores every raster image losslessly at its full size (WebP and PNG
 photos become large Flate streams).  Before layout, each photo is scaled to
 ``dpi`` pixels per inch of the largest size it can be printed at (the text
-column of ``styles/print.css``: at most 170 mm wide and 180 mm high, and CSS's
+column of the built-in ``css/print.css``: at most 170 mm wide and 180 mm high, and CSS's
 96 px per inch for a small image) and stored as JPEG.  Line art, screenshots
 and images with transparency stay lossless, as they came.
 

@@ -5,6 +5,12 @@ declare entities.  Only SVG elements are kept; scripts, ``foreignObject``,
 event handlers, references to anything but a fragment of the same file, and
 styles that import or point at other resources are removed.  A file with a
 DTD (entity declarations) is refused.  Parsing never touches the network.
+
+``<use>`` elements (and ``url(#id)`` references) draw another part of the file
+again, so a few kilobytes can ask for millions of shapes, level by level:
+:class:`SvgTooComplex` is raised when the drawing, with every reference
+expanded, would have more than :data:`MAX_SVG_ELEMENTS` elements, or when
+references form a cycle.
 """
 
 from __future__ import annotations
@@ -37,6 +43,15 @@ _DROP = frozenset(
 )
 #: A CSS or attribute value that reaches outside the file.
 _EXTERNAL = re.compile(r"""url\(\s*['"]?\s*(?!#)|@import|expression\(|javascript:""", re.I)
+#: Most elements an SVG may draw once every ``<use>`` and ``url(#id)``
+#: reference is expanded (an ordinary chart or map draws a few thousand).
+MAX_SVG_ELEMENTS = 20_000
+_FRAGMENT_URL = re.compile(r"""url\(\s*['"]?\s*#([^'")\s]+)""")
+
+
+class SvgTooComplex(ValueError):
+    """The SVG's references expand to more than :data:`MAX_SVG_ELEMENTS`
+    elements, or form a cycle."""
 
 
 def sanitize_svg(data: bytes) -> bytes | None:
@@ -80,7 +95,56 @@ def sanitize_svg(data: bytes) -> bytes | None:
                 or _EXTERNAL.search(value)
             ):
                 del e.attrib[key]
+    expanded_size(root)
     return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def expanded_size(root: etree._Element) -> int:
+    """How many elements ``root`` draws with every same-file reference
+    (``<use href="#id">``, ``fill="url(#id)"``...) expanded; raises
+    :class:`SvgTooComplex` beyond :data:`MAX_SVG_ELEMENTS` or on a cycle."""
+    ids = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    sizes: dict[etree._Element, int] = {}
+    busy: set[etree._Element] = set()
+
+    def refs(e: etree._Element) -> list[str]:
+        out: list[str] = []
+        for key, value in e.attrib.items():
+            k, v = str(key), str(value)
+            if k.endswith("href") and v.strip():
+                out.append(v.strip()[1:])
+            out += _FRAGMENT_URL.findall(v)
+        return out
+
+    def size(e: etree._Element) -> int:
+        if e in sizes:
+            return sizes[e]
+        if e in busy:
+            raise SvgTooComplex("the SVG's references form a cycle")
+        busy.add(e)
+        total = 1
+        for ident in refs(e):
+            target = ids.get(ident)
+            if target is not None:
+                total += size(target)
+        for child in e:
+            if isinstance(child.tag, str):
+                total += size(child)
+            if total > MAX_SVG_ELEMENTS:
+                break
+        busy.discard(e)
+        if total > MAX_SVG_ELEMENTS:
+            raise SvgTooComplex(
+                f"the SVG draws more than {MAX_SVG_ELEMENTS} elements once its "
+                "references are expanded"
+            )
+        sizes[e] = total
+        return total
+
+    try:
+        return size(root)
+    except RecursionError as exc:  # a chain of thousands of references
+        raise SvgTooComplex("the SVG's references are chained too deep") from exc
 
 
 def _remove(e: etree._Element) -> None:

@@ -157,7 +157,7 @@ def parse_mdc(text: str, path: str | None = None) -> RawDocument:
         if fm.problem is not None:
             sink.add(
                 "bad-front-matter",
-                f"front matter ignored: {fm.problem.message}",
+                f"front matter rejected, article not converted: {fm.problem.message}",
                 fm.problem.line or 1,
                 Severity.ERROR,
             )

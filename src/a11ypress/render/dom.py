@@ -35,15 +35,28 @@ def el(
 
 
 def append_text(parent: etree._Element, text: str) -> None:
-    """Append text after the last child (or as the element's text)."""
+    """Append text after the last child (or as the element's text).
+
+    Constant time in the number of children: ``len()`` of an lxml element
+    counts its children one by one, which made a paragraph of tens of
+    thousands of inline elements quadratic."""
     text = clean(text)
     if not text:
         return
-    if len(parent):
-        last = parent[-1]
+    last = last_child(parent)
+    if last is not None:
         last.tail = (last.tail or "") + text
     else:
         parent.text = (parent.text or "") + text
+
+
+def last_child(parent: etree._Element) -> etree._Element | None:
+    """The last child of ``parent`` (comments included), or None, in constant
+    time (``parent[-1]`` starts from the end; ``len(parent)`` walks them all)."""
+    try:
+        return parent[-1]
+    except IndexError:
+        return None
 
 
 def clean(text: str) -> str:

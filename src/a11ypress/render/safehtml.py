@@ -5,11 +5,17 @@ iframes, SVG, MathML and other embeds are removed (with their content);
 unknown wrappers are dropped but their text is kept; comments are dropped.
 Links in raw HTML are kept only to ``http(s)`` and ``mailto`` targets.  An
 ``<img>`` is never fetched: its alt text is shown in its place.
+
+Raw HTML nested deeper than :data:`MAX_HTML_DEPTH` elements follows the rule
+for deep Markdown: its text is kept, flattened into one run, and the caller
+warns (libxml2 would otherwise drop everything below 256 levels, and the PDF's
+layout would exhaust the Python stack long before that).
 """
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -140,6 +146,14 @@ DROP_WITH_CONTENT = frozenset(
 )
 
 
+#: Deepest raw HTML block kept as elements (as for Markdown blocks); deeper
+#: HTML is kept as flat text.
+MAX_HTML_DEPTH = 100
+#: Deepest raw inline HTML kept as elements (as for Markdown inlines).
+MAX_INLINE_HTML_DEPTH = 50
+#: Tags that close an open element of the same name (``<p>a<p>b``).
+_SELF_CLOSING_SIBLINGS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+
 #: Elements that never have content (no closing tag to wait for).
 VOID = frozenset(
     {
@@ -185,26 +199,83 @@ def inline_html(stack: list[etree._Element], raw: str) -> None:
         return
     if tag == "a" and any(etree.QName(x).localname == "a" for x in _self_and_up(stack[-1])):
         return  # a link inside a link is not allowed: keep its text in the outer one
+    void = tag in ("br", "wbr") or raw.rstrip().endswith("/>")
+    if not void and len(stack) > MAX_INLINE_HTML_DEPTH:
+        return  # too deep: what follows stays text of the current element
     e = el(stack[-1], tag)
     if tag == "a":
         _link_target(e, raw)
-    if tag in ("br", "wbr") or raw.rstrip().endswith("/>"):
+    if void:
         return
     stack.append(e)
 
 
-def raw_html(parent: etree._Element, raw: str) -> None:
-    """Parse a raw HTML block and append its safe part to ``parent``."""
+def raw_html(parent: etree._Element, raw: str) -> bool:
+    """Parse a raw HTML block and append its safe part to ``parent``.
+
+    Returns True when the HTML was nested more than :data:`MAX_HTML_DEPTH`
+    elements deep and was appended as flat text instead (the caller warns)."""
+    scan = _Scan()
+    scan.feed(raw)
+    scan.close()
+    if scan.max_depth > MAX_HTML_DEPTH:
+        text = " ".join("".join(scan.text).split())
+        if text:
+            append_text(parent, text)
+        return True
     try:
         frags = lxml_html.fragments_fromstring(raw)
     except (etree.ParserError, ValueError):
         append_text(parent, raw)
-        return
+        return False
     for f in frags:
         if isinstance(f, str):
             append_text(parent, f)
         else:
             _copy_safe(parent, f)
+    return False
+
+
+class _Scan(HTMLParser):
+    """One pass over raw HTML without building a tree: how deep its elements
+    nest, and its text (what is dropped with its content left out, an image
+    as its alt text) for when it is too deep to keep as elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.max_depth = 0
+        self.dropping = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and not self.dropping:
+            alt = " ".join(clean(dict(attrs).get("alt") or "").split())
+            if alt:
+                self.text.append(f" [Image: {alt}] ")
+        if tag in VOID:
+            return
+        if tag in _SELF_CLOSING_SIBLINGS and self.open and self.open[-1] == tag:
+            self.handle_endtag(tag)
+        self.open.append(tag)
+        self.dropping += tag in DROP_WITH_CONTENT
+        self.max_depth = max(self.max_depth, len(self.open))
+        if tag in FLOW and tag not in PHRASING:
+            self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.open:
+            return
+        while self.open:
+            top = self.open.pop()
+            self.dropping -= top in DROP_WITH_CONTENT
+            if top == tag:
+                break
+        self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.text.append(data)
 
 
 def _copy_safe(parent: etree._Element, src: etree._Element) -> None:

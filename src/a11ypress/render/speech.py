@@ -20,13 +20,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Literal, assert_never
 
 from lxml import etree
 
 from a11ypress import model as m
 from a11ypress.render.safehtml import raw_html
-from a11ypress.render.speech_normalize import Lexicon, load_lexicon, normalize, split_sentences
+from a11ypress.render.speech_limits import bounded_pieces
+from a11ypress.render.speech_normalize import (
+    Lexicon,
+    load_lexicon,
+    normalize,
+    protect,
+    split_sentences,
+    unprotect,
+)
 from a11ypress.transforms.alt import shown_alt
 from a11ypress.transforms.outline import Outline, outline
 from a11ypress.transforms.text import plain_text
@@ -241,7 +250,19 @@ def phrase(lang: str, key: str, **values: object) -> str:
     n = values.get("n")
     if isinstance(n, int):
         values.setdefault("s", "" if n == 1 else "s")
-    return PHRASES[_phrase_lang(lang)][key].format(**values)
+    # The tool's own words are protected from the lexicon; the article's
+    # (an alt text, a file or language name) are not.
+    out: list[str] = []
+    for literal, name, spec, _ in Formatter().parse(PHRASES[_phrase_lang(lang)][key]):
+        out.append(protect(literal))
+        if name is not None:
+            value = format(values[name], spec or "")
+            out.append(value if name in _ARTICLE_VALUES else protect(value))
+    return "".join(out)
+
+
+#: Values of a phrase that come from the article, read through the lexicon.
+_ARTICLE_VALUES = frozenset({"alt", "name", "language"})
 
 
 class _Walker:
@@ -257,15 +278,16 @@ class _Walker:
         pieces = split_sentences(text) if split else [" ".join(text.split())]
         for piece in pieces:
             if role == "code":
-                spoken = piece
+                spoken = unprotect(piece)
             else:
-                spoken = normalize(self.st.lexicon.apply(piece, lang), lang)
+                spoken = unprotect(normalize(self.st.lexicon.apply(piece, lang), lang))
             if not any(ch.isalnum() for ch in spoken):
                 continue
             chapter = max(len(self.st.chapters) - 1, 0)
-            self.st.utterances.append(
-                Utterance(role, spoken, lang, chapter, PAUSES_MS.get(role, 250))
-            )
+            for part in bounded_pieces(spoken):  # cut again after every expansion
+                self.st.utterances.append(
+                    Utterance(role, part, lang, chapter, PAUSES_MS.get(role, 250))
+                )
 
     def announce(
         self, key: str, lang: str, role: UtteranceRole = "announce", **values: object
@@ -284,10 +306,11 @@ class _Walker:
 
     def chapter(self, title: str, level: int) -> None:
         """Start a chapter (an article or a section)."""
+        title = unprotect(title) or "Untitled"
         part, self.st.opening_part = self.st.opening_part, None
         self.st.chapters.append(
             SpeechChapter(
-                part or title or "Untitled",
+                unprotect(part) if part is not None else title,
                 level,
                 self.st.article,
                 self.st.depth - (part is not None),
@@ -299,13 +322,15 @@ class _Walker:
 
     def runs(self, kids: Iterable[m.Inline], lang: str) -> list[tuple[str, str]]:
         """Inline content as (language, text) runs; images and notes spoken inline."""
-        out: list[tuple[str, str]] = []
+        # Pieces are joined at the end: adding to one growing string made a
+        # paragraph of tens of thousands of inline elements quadratic.
+        out: list[tuple[str, list[str]]] = []
 
         def add(text: str, run_lang: str) -> None:
             if out and out[-1][0] == run_lang:
-                out[-1] = (run_lang, out[-1][1] + text)
+                out[-1][1].append(text)
             else:
-                out.append((run_lang, text))
+                out.append((run_lang, [text]))
 
         def walk(nodes: Iterable[m.Inline], cur: str) -> None:
             for k in nodes:
@@ -337,7 +362,7 @@ class _Walker:
                         assert_never(k)
 
         walk(kids, lang)
-        return out
+        return [(run_lang, "".join(parts)) for run_lang, parts in out]
 
     def inline_text(self, kids: Iterable[m.Inline], lang: str) -> str:
         """Inline content as one string (languages merged)."""

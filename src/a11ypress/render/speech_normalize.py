@@ -36,6 +36,20 @@ from a11ypress.diagnostics import Diagnostic, InputError, Severity
 
 #: Longest sentence, in words, before it is cut at a clause boundary.
 MAX_WORDS = 60
+#: Marks around the tool's own words in an announcement ("Image:", "Table
+#: with"), which a lexicon never rewrites; :func:`unprotect` removes them.
+PROTECT_OPEN, PROTECT_CLOSE = "\ue000", "\ue001"
+_PROTECTED = re.compile("(\ue000[^\ue001]*\ue001)")
+
+
+def protect(text: str) -> str:
+    """``text`` marked as the tool's own words (see :data:`PROTECT_OPEN`)."""
+    return PROTECT_OPEN + text + PROTECT_CLOSE if text else text
+
+
+def unprotect(text: str) -> str:
+    """``text`` without the marks of :func:`protect`."""
+    return text.replace(PROTECT_OPEN, "").replace(PROTECT_CLOSE, "")
 
 _MONTHS = {
     "en": [
@@ -489,10 +503,14 @@ class Lexicon:
         return self._patterns[base]
 
     def apply(self, text: str, lang: str) -> str:
-        """``text`` with every lexicon entry for ``lang`` replaced by its spoken form."""
+        """``text`` with every lexicon entry for ``lang`` replaced by its spoken
+        form, except in the tool's own words (marked by :func:`protect`)."""
         found = self._for(lang)
         if found is None:
             return text
+        if PROTECT_OPEN in text:
+            parts = _PROTECTED.split(text)
+            return "".join(p if i % 2 else self.apply(p, lang) for i, p in enumerate(parts))
         pattern, table = found
 
         def spoken(match: re.Match[str]) -> str:
@@ -529,6 +547,17 @@ def _read_lexicon_yaml(text: str, name: str) -> dict[str, dict[str, str]]:
             Diagnostic(
                 "bad-lexicon",
                 "a lexicon maps a language (or 'all') to {written form: spoken form}",
+                Severity.ERROR,
+                name,
+            )
+        )
+    empty = next((str(la) for la, t in data.items() if any(not str(k).strip() for k in t)), None)
+    if empty is not None:
+        raise InputError(
+            Diagnostic(
+                "bad-lexicon",
+                f"an entry of {empty!r} has an empty written form; every entry needs "
+                "the text to replace",
                 Severity.ERROR,
                 name,
             )

@@ -31,17 +31,29 @@ from .dom import (
     append_text,
     clean,
     el,
+    last_child,
     new_document,
     serialize,
     set_lang,
     unlink_dangling,
 )
-from .safehtml import inline_html, raw_html, safe_href
+from .safehtml import MAX_HTML_DEPTH, inline_html, raw_html, safe_href
 
-ImageReason = Literal["remote", "missing", "outside", "no-assets", "unsupported"]
+ImageReason = Literal[
+    "remote",
+    "missing",
+    "outside",
+    "no-assets",
+    "unsupported",
+    "too-large",
+    "too-complex",
+    "bad-path",
+]
 """Why an image file could not be had: a remote address (never fetched), no such
 file, a path outside the article's folder, a site-absolute path with no
-``--assets`` folder, or not an image format that can be embedded."""
+``--assets`` folder, not an image format that can be embedded, more pixels than
+can be decoded safely, an SVG whose references expand too far, or a NUL in
+the path."""
 
 #: What the reader is told about an image that could not be had, by reason.
 _WHY: dict[ImageReason, str] = {
@@ -50,6 +62,10 @@ _WHY: dict[ImageReason, str] = {
     "outside": "image path outside the article's folder",
     "no-assets": "site-absolute image path (pass --assets DIR to find it)",
     "unsupported": "not an image format that can be embedded",
+    "too-large": "image has too many pixels to embed (over 50 megapixels)",
+    "too-complex": "SVG draws too many shapes once its <use> references are expanded "
+    "(over 20,000)",
+    "bad-path": "image path contains a NUL character",
 }
 
 
@@ -197,8 +213,14 @@ class XhtmlRenderer:
                 e = self._link_card(parent, b)
             case m.HtmlBlock():
                 e = el(parent, "div", {"class": "raw-html"})
-                raw_html(e, b.html)
-                if not len(e) and not (e.text or "").strip():
+                if raw_html(e, b.html):
+                    self.sink.add(
+                        "too-deep",
+                        f"raw HTML nested more than {MAX_HTML_DEPTH} elements deep is kept "
+                        "as plain text",
+                        b.pos.line if b.pos else None,
+                    )
+                if last_child(e) is None and not (e.text or "").strip():
                     parent.remove(e)
                     e = None
             case m.Component():

@@ -43,6 +43,16 @@ class EngineStartError(RuntimeError):
     """espeak-ng could not be initialised."""
 
 
+def espeak_loads() -> bool:
+    """True when pyttsx3's espeak binding loads libespeak-ng (importing it
+    loads the library; nothing is started)."""
+    try:
+        from pyttsx3.drivers import _espeak  # noqa: F401
+    except (ImportError, OSError, RuntimeError):  # "you probably do not have eSpeak"
+        return False
+    return True
+
+
 def synchronous_engine() -> Any:
     """A pyttsx3 espeak engine over espeak-ng initialised in synchronous mode."""
     import pyttsx3

@@ -75,6 +75,22 @@ def silence_stdout() -> None:
     os.close(null)
 
 
+#: What to install when espeak-ng is missing.
+ESPEAK_HINT = (
+    "the audio format needs espeak-ng, which is not installed "
+    "(Debian/Ubuntu: apt-get install espeak-ng libespeak-ng1; "
+    "Fedora: dnf install espeak-ng; macOS: brew install espeak-ng)"
+)
+
+
+def espeak_missing() -> str | None:
+    """:data:`ESPEAK_HINT` when pyttsx3 cannot load the espeak-ng library,
+    else None (loading it does not start the engine)."""
+    from a11ypress.seams.pyttsx3_internals import espeak_loads
+
+    return None if espeak_loads() else ESPEAK_HINT
+
+
 @functools.cache
 def engine_version() -> str:
     """pyttsx3 and espeak-ng versions: part of every cache key."""

@@ -79,64 +79,78 @@ def id3_tag(
 
 
 def _tables_of_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> list[CTOC]:
-    """One top-level CTOC listing every chapter in order; when there are more
-    than a CTOC can list, one CTOC per article (its own chapter and its
-    sections) under a top-level CTOC listing the articles."""
+    """One top-level CTOC listing every chapter in order, the top-level CTOC
+    first.  A book with parts nests as its outline does (parts, articles,
+    sections: see `_nested_contents`).  Otherwise, when there are more than
+    a CTOC can list, chapters are grouped by article (its own chapter and its
+    sections).  A CTOC lists at most 255 entries, so any list still too long
+    (a single article with hundreds of sections) is split into numbered
+    parts, level below level, until every chapter is listed."""
+    tocs = _Tocs()
     if any(ch.depth for ch in chapters):
-        return _nested_contents(ids, chapters)
+        return _nested_contents(tocs, ids, chapters)
     if len(ids) <= MAX_CTOC_ENTRIES:
-        return [
-            CTOC(
-                element_id="toc",
-                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                child_element_ids=list(ids),
-                sub_frames=[TIT2(encoding=3, text=["Contents"])],
-            )
-        ]
+        tocs.add("toc", "Contents", list(ids), top=True)
+        return tocs.frames
     groups: list[tuple[str, list[str]]] = []
     for ident, ch in zip(ids, chapters, strict=True):
         if ch.level == 1 or not groups:
             groups.append((ch.title, []))
         groups[-1][1].append(ident)
-    groups = groups[:MAX_CTOC_ENTRIES]
-    frames = [
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=[f"toc{k}" for k in range(len(groups))],
-            sub_frames=[TIT2(encoding=3, text=["Contents"])],
-        )
-    ]
-    for k, (title, members) in enumerate(groups):
-        frames.append(
+    if len(groups) == 1:
+        tocs.add("toc", "Contents", groups[0][1], top=True)
+    else:
+        members = [tocs.add(tocs.new_id(), title, m) for title, m in groups]
+        tocs.add("toc", "Contents", members, top=True)
+    return [tocs.frames[-1], *tocs.frames[:-1]]
+
+
+class _Tocs:
+    """CTOC frames being built; a list longer than a CTOC can hold is split
+    into numbered parts (nested CTOCs), so that no entry is ever dropped."""
+
+    def __init__(self) -> None:
+        self.frames: list[CTOC] = []
+        self._counter = iter(range(1, 1 << 30))
+
+    def new_id(self) -> str:
+        """A CTOC element id not used by any other frame of the tag."""
+        return f"toc{next(self._counter)}"
+
+    def add(self, element_id: str, title: str, members: list[str], top: bool = False) -> str:
+        """Add one ordered CTOC listing `members` (nesting them in parts of at
+        most 255 when there are more) and return its element id."""
+        while len(members) > MAX_CTOC_ENTRIES:  # nest: parts of at most 255
+            step = MAX_CTOC_ENTRIES
+            parts = [members[i : i + step] for i in range(0, len(members), step)]
+            members = [
+                self.add(self.new_id(), f"{title} ({k})", part) for k, part in enumerate(parts, 1)
+            ]
+        flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if top else 0)
+        self.frames.append(
             CTOC(
-                element_id=f"toc{k}",
-                flags=CTOCFlags.ORDERED,
-                child_element_ids=members[:MAX_CTOC_ENTRIES],
+                element_id=element_id,
+                flags=flags,
+                child_element_ids=members,
                 sub_frames=[TIT2(encoding=3, text=[title])],
             )
         )
-    return frames
+        return element_id
 
 
-def _nested_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> list[CTOC]:
+def _nested_contents(
+    tocs: _Tocs, ids: Sequence[str], chapters: Sequence[ChapterTime]
+) -> list[CTOC]:
     """Nested CTOCs for a book with parts: a chapter with chapters below it in
     the outline (a part, an article with sections) becomes a CTOC listing its
-    own CHAP first, then what is below it."""
-    frames: list[CTOC] = []
+    own CHAP first, then what is below it.  Every list longer than 255 is
+    split into numbered parts, so every chapter is listed."""
     # (outline level, element id, title, children ids)
     stack: list[tuple[int, str, str, list[str]]] = [(0, "toc", "Contents", [])]
 
     def close() -> None:
         _, ident, title, kids = stack.pop()
-        frames.append(
-            CTOC(
-                element_id=ident,
-                flags=CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if ident == "toc" else 0),
-                child_element_ids=kids[:MAX_CTOC_ENTRIES],
-                sub_frames=[TIT2(encoding=3, text=[title])],
-            )
-        )
+        tocs.add(ident, title, kids, top=ident == "toc")
 
     for n, (ident, ch) in enumerate(zip(ids, chapters, strict=True)):
         while stack[-1][0] >= ch.outline:
@@ -150,5 +164,5 @@ def _nested_contents(ids: Sequence[str], chapters: Sequence[ChapterTime]) -> lis
             stack[-1][3].append(ident)
     while stack:
         close()
-    frames.reverse()  # the top-level CTOC first
-    return frames
+    top = tocs.frames.pop()  # the top-level CTOC first
+    return [top, *tocs.frames]
