@@ -23,7 +23,7 @@ from a11ypress.report.manifest import MANIFEST_NAME, book_entry, write_manifest
 from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
-from a11ypress.transforms.resolve import slugify
+from a11ypress.transforms.resolve import slugify, unique_id
 
 
 class DependencyMissing(RuntimeError):
@@ -211,14 +211,6 @@ def internal_error(file: str | None, exc: Exception) -> Diagnostic:
     )
 
 
-def _unique_name(stem: str, used: set[str]) -> str:
-    name, n = stem, 2
-    while name in used:
-        name, n = f"{stem}-{n}", n + 1
-    used.add(name)
-    return name
-
-
 def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = None) -> BuildResult:
     """Build ``paths`` with ``options``.  Raises :class:`InputError` for an
     unusable vocabulary file and :class:`DependencyMissing` when m4b audio is
@@ -288,7 +280,7 @@ def _build_each(state: _Run, articles: list[Article]) -> None:
         if doc is None:
             continue
         options = state.export_options((article.path,), article)
-        stem = _unique_name(article.stem, used)
+        stem = unique_id(article.stem, used)
         if state.export(doc, stem, options):
             state.result.articles += 1
         else:

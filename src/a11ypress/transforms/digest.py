@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from a11ypress import model as m
-from a11ypress.transforms.resolve import slugify
+from a11ypress.transforms.resolve import slugify, unique_id
 from a11ypress.transforms.walk import iter_nodes
 
 #: ``Metadata.extra`` key listing the articles left out of a digest (shown on
@@ -48,24 +48,16 @@ def _sorted(items: list[Placed], sort: str | None) -> list[Placed]:
     return out
 
 
-def _unique(base: str, used: set[str]) -> str:
-    ident, n = base, 2
-    while ident in used:
-        ident, n = f"{base}-{n}", n + 1
-    used.add(ident)
-    return ident
-
-
 def _article(d: m.Document, i: int, used: set[str], intro: bool) -> m.Section:
     body = d.children
     if not d.title_in_body:
         heading_text = m.Text(text=d.metadata.title or "Untitled")
         taken = {n.id for n in iter_nodes(d) if isinstance(n, m.Heading) and n.id}
-        ident = _unique("title", taken) if "title" in taken else "title"
+        ident = unique_id("title", taken)
         body = (m.Heading(level=1, children=(heading_text,), id=ident), *body)
     return m.Section(
         children=body,
-        id=_unique(slugify(d.metadata.title)[:40] or f"article-{i}", used),
+        id=unique_id(slugify(d.metadata.title)[:40] or f"article-{i}", used),
         metadata=d.metadata,
         source=d.source,
         footnotes=d.footnotes,
@@ -84,7 +76,7 @@ def _nest(items: Sequence[Placed], lang: str, used: set[str]) -> tuple[m.Block, 
         _, title, kids = stack.pop()
         part = m.Section(
             children=tuple(kids),
-            id=_unique("part-" + (slugify(title)[:40] or "untitled"), used),
+            id=unique_id("part-" + (slugify(title)[:40] or "untitled"), used),
             metadata=m.Metadata(title=title, language=lang),
             part=True,
         )
