@@ -10,7 +10,7 @@ from typing import Any
 
 from a11ypress import __version__
 from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
-from a11ypress.report.manifest import MANIFEST_NAME, read_manifest
+from a11ypress.report.manifest import MANIFEST_NAME, NOT_FINDINGS, read_manifest
 from a11ypress.report.outputs import (
     EpubFacts,
     id3_chapters,
@@ -25,8 +25,6 @@ from a11ypress.transforms.alt import NO_DESCRIPTION
 READING_WPM = 238
 CONFORMS_TO = "dcterms:conformsTo"
 _FORMATS = {".epub": "epub", ".pdf": "pdf", ".mp3": "audio", ".m4b": "audio", ".wav": "audio"}
-#: Info lines that report on the build itself, not on the book.
-NOT_FINDINGS = frozenset({"audio-built"})
 
 
 def _files(out_dir: Path, entry: dict[str, Any]) -> dict[str, str]:

@@ -28,6 +28,10 @@ from a11ypress.transforms.walk import iter_nodes
 MANIFEST_NAME = "a11ypress-build.json"
 #: Version of the manifest's shape.
 MANIFEST_VERSION = 1
+#: Codes that describe one run of the build (how much came from the speech
+#: cache, say) rather than the book: not findings, and kept out of the manifest
+#: so that the same inputs always give the same manifest.
+NOT_FINDINGS = frozenset({"audio-built"})
 
 
 def _articles(doc: m.Document) -> list[m.Document]:
@@ -162,6 +166,7 @@ def book_entry(
                 "line": d.line,
             }
             for d in diagnostics
+            if d.code not in NOT_FINDINGS
         ],
     }
 
