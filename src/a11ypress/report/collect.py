@@ -169,13 +169,40 @@ def _excerpt(path: str | None, line: int | None, cache: dict[str, list[str]]) ->
     return text if len(text) <= 160 else text[:159] + "…"
 
 
+def _findings(
+    diagnostics: list[dict[str, Any]], sources: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """The build's diagnostics as findings, each once, with the source line quoted."""
+    cache: dict[str, list[str]] = {}
+    findings = []
+    seen: set[tuple[Any, ...]] = set()
+    for d in diagnostics:
+        same = (d["code"], d["message"], d["file"], d["line"])
+        if same in seen or d["code"] in NOT_FINDINGS:  # seen: reported by two exporters
+            continue
+        seen.add(same)
+        path = sources.get(d["file"]) or d["file"]
+        findings.append(
+            {
+                "origin": "build",
+                "severity": d["severity"],
+                "code": d["code"],
+                "message": d["message"],
+                "file": d["file"],
+                "file_path": path if d["file"] in sources else None,
+                "line": d["line"],
+                "excerpt": _excerpt(path, d["line"], cache),
+            }
+        )
+    return findings
+
+
 def _book(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
     files = _files(out_dir, entry)
     epub = read_epub(out_dir / files["epub"]) if "epub" in files else None
     pdf = read_pdf_file(out_dir / files["pdf"]) if "pdf" in files else None
     timings = read_timings(out_dir / files["timings"]) if "timings" in files else None
     sources = {a["source"]: a.get("source_path") for a in entry["articles"]}
-    cache: dict[str, list[str]] = {}
     articles = []
     chapters = (timings or {}).get("chapters", [])
     level1 = [c for c in chapters if c.get("level") == 1]
@@ -209,26 +236,7 @@ def _book(out_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
             if files["audio"].endswith(".mp3")
             else None,
         }
-    findings = []
-    seen: set[tuple[Any, ...]] = set()
-    for d in entry["diagnostics"]:
-        same = (d["code"], d["message"], d["file"], d["line"])
-        if same in seen or d["code"] in NOT_FINDINGS:  # seen: reported by two exporters
-            continue
-        seen.add(same)
-        path = sources.get(d["file"]) or d["file"]
-        findings.append(
-            {
-                "origin": "build",
-                "severity": d["severity"],
-                "code": d["code"],
-                "message": d["message"],
-                "file": d["file"],
-                "file_path": path if d["file"] in sources else None,
-                "line": d["line"],
-                "excerpt": _excerpt(path, d["line"], cache),
-            }
-        )
+    findings = _findings(entry["diagnostics"], sources)
     links = [
         {**link, "article": art["title"], "source": art["source"]}
         for art in entry["articles"]
