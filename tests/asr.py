@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -371,6 +372,16 @@ def listen(
     return results, figures
 
 
+def spoken_alts(script: Any) -> list[str]:
+    """The alt texts an English speech script says ("Image: ...")."""
+    return [
+        m.group(1)
+        for u in script.utterances
+        if u.lang.split("-")[0] == "en"
+        for m in re.finditer(r"Image: (.+?)\.(?:\)|$)", u.text)
+    ]
+
+
 def build_and_listen(paths: Sequence[Path], out: Path) -> tuple[list[Heard], dict[str, float]]:
     """Build the audio edition (MP3, default options) of each article into
     ``out``, then :func:`listen` to it."""
@@ -391,14 +402,7 @@ def build_and_listen(paths: Sequence[Path], out: Path) -> tuple[list[Heard], dic
             assets=assets, sources=(path,), audio=AudioOptions(progress=False)
         )
         build_audio(doc, mp3, options, DiagnosticSink(str(path)))
-        script = speech_script(doc)
-        alts = [
-            m.group(1)
-            for u in script.utterances
-            if u.lang.split("-")[0] == "en"
-            for m in re.finditer(r"Image: (.+?)\.(?:\)|$)", u.text)
-        ]
-        articles.append((path.stem, mp3, alts))
+        articles.append((path.stem, mp3, spoken_alts(speech_script(doc))))
     built = time.monotonic() - started
     results, figures = listen(articles)
     figures["build_s"] = built

@@ -107,7 +107,6 @@ def heard_piper(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Heard]:
     """images.md and the seed built with ``--engine piper`` (in a child process,
     so that Piper's ONNX Runtime never shares this process with moonshine's),
     then heard the same way."""
-    import re
     import subprocess
     import sys
     import time
@@ -125,17 +124,12 @@ def heard_piper(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Heard]:
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
     built = time.monotonic() - started
     assert run.returncode == 0, run.stderr
-    articles = []
-    for path in PIPER_ARTICLES:
-        script = speech_script(load(path).document)
-        alts = [
-            m.group(1)
-            for u in script.utterances
-            if u.lang.split("-")[0] == "en"
-            for m in re.finditer(r"Image: (.+?)\.(?:\)|$)", u.text)
-        ]
-        articles.append((path.stem, out / f"{path.stem}.mp3", alts))
-    from asr import listen
+    from asr import listen, spoken_alts
+
+    articles = [
+        (p.stem, out / f"{p.stem}.mp3", spoken_alts(speech_script(load(p).document)))
+        for p in PIPER_ARTICLES
+    ]
 
     results, figures = listen(articles)
     figures["build_s"] = built
