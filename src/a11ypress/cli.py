@@ -224,6 +224,8 @@ def _click_option(name: str, spec: Any) -> Callable[[F], F]:
     kw: dict[str, Any] = {
         "help": meta["help"],
         "metavar": meta["metavar"] or ("DIR" if kind == "dir" else None),
+        "envvar": meta["envvar"],
+        "show_envvar": meta["envvar"] is not None,
     }
     default = spec.default
     if kind == "bool":

@@ -126,6 +126,11 @@ CATALOGUE: dict[str, CodeInfo] = {
     ),
     "write-failed": CodeInfo((_E,), "an output could not be written"),
     "internal-error": CodeInfo((_E,), "a bug in a11ypress; the other articles are still built"),
+    # --cluster
+    "cluster": CodeInfo((_I,), "the Dask scheduler the build runs on and its workers used"),
+    "cluster-worker-refused": CodeInfo(
+        (_W,), "a Dask worker's a11ypress, espeak-ng or voice data differ; it gets no work"
+    ),
     # folder inputs and the project config
     "skipped": CodeInfo(
         (_I,), "a folder input's article or folder is left out (partial, draft, hidden, --exclude)"

@@ -7,6 +7,7 @@ prints them; the API only collects them into the :class:`BuildResult`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,12 +249,44 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     state.report(skipped)
     state.inputs = {real_path(a.path) for a in articles}
     state.result.inputs = len(articles)
-    if options.title is not None:
-        _build_digest(state, articles, options.title)
-    else:
-        _build_each(state, articles)
+    with _cluster(state):
+        if options.title is not None:
+            _build_digest(state, articles, options.title)
+        else:
+            _build_each(state, articles)
     _write_manifest(state)
     return state.result
+
+
+@contextlib.contextmanager
+def _cluster(state: _Run) -> Iterator[None]:
+    """Connect to the ``--cluster`` scheduler (if any) for the block, saying
+    which workers are used and which refused."""
+    if state.options.cluster is None:
+        yield
+        return
+    from a11ypress.cluster import session
+
+    piper = "audio" in state.options.formats and state.options.engine == "piper"
+    with session(state.options.cluster, piper) as cluster:
+        assert cluster is not None
+        items = [
+            Diagnostic(
+                "cluster-worker-refused",
+                f"Dask worker {w} refused: it would make different audio ({'; '.join(why)})",
+                Severity.WARNING,
+            )
+            for w, why in cluster.refused.items()
+        ]
+        items.append(
+            Diagnostic(
+                "cluster",
+                f"building on {len(cluster.accepted)} Dask worker(s) at {cluster.address}",
+                Severity.INFO,
+            )
+        )
+        state.report(items)
+        yield
 
 
 def _write_manifest(state: _Run) -> None:
