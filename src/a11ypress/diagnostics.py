@@ -126,6 +126,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     ),
     "write-failed": CodeInfo((_E,), "an output could not be written"),
     "internal-error": CodeInfo((_E,), "a bug in a11ypress; the other articles are still built"),
+    "worker-crashed": CodeInfo(
+        (_E,), "the worker process converting an article died twice; the others are built"
+    ),
     # --cluster
     "cluster": CodeInfo((_I,), "the Dask scheduler the build runs on and its workers used"),
     "cluster-worker-refused": CodeInfo(

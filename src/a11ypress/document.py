@@ -68,6 +68,14 @@ def read_article(path: Path) -> str:
     Raises :class:`InputError` when the file cannot be read, is too large or
     is not UTF-8 text.
     """
+    return decode_article(read_article_bytes(path), str(path))
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The bytes of an article file (not yet decoded).
+
+    Raises :class:`InputError` when the file cannot be read or is too large.
+    """
     name = str(path)
     try:
         found = read_regular(path, MAX_ARTICLE_BYTES)
@@ -92,7 +100,12 @@ def read_article(path: Path) -> str:
                 name,
             )
         )
-    data = found
+    return found
+
+
+def decode_article(data: bytes, name: str) -> str:
+    """An article's bytes as text.  Raises :class:`InputError` (``not-utf8``,
+    naming ``name`` and the line) when they are not UTF-8."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -109,17 +122,25 @@ def load(path: Path, *, vocab: Vocabulary | None = None, lang: str = "en") -> Lo
     """
     name = str(path)
     loaded = parse_text(read_article(path), name, vocab=vocab, lang=lang)
-    outside = _links_outside(path)
-    if outside is not None:
-        warning = Diagnostic(
-            "input-outside",
-            f"is a symbolic link to {outside}, outside its folder; its relative "
-            "images are looked for next to the link, not next to that file",
-            Severity.WARNING,
-            name,
-        )
+    warning = outside_warning(path)
+    if warning is not None:
         loaded = Loaded(loaded.document, (warning, *loaded.diagnostics))
     return loaded
+
+
+def outside_warning(path: Path) -> Diagnostic | None:
+    """The ``input-outside`` warning when ``path`` is a symbolic link to a
+    file outside its folder (its relative images are not looked for there)."""
+    outside = _links_outside(path)
+    if outside is None:
+        return None
+    return Diagnostic(
+        "input-outside",
+        f"is a symbolic link to {outside}, outside its folder; its relative "
+        "images are looked for next to the link, not next to that file",
+        Severity.WARNING,
+        str(path),
+    )
 
 
 def _links_outside(path: Path) -> Path | None:

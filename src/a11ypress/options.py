@@ -264,13 +264,14 @@ class BuildOptions:
     """Pronunciation lexicon file."""
     jobs: int | None = option(
         None,
-        "Audio: synthesis worker processes (default: one per core).",
+        "Worker processes: articles parsed and rendered at once, and speech "
+        "synthesis (default: one per core).",
         flags=("-j", "--jobs"),
         kind="int",
         bounds=(1, 64),
-        group="Audio",
     )
-    """Synthesis worker processes."""
+    """Worker processes of the build: articles converted at once (without
+    ``--digest``) and speech synthesis workers; None: one per core."""
     cache_dir: Path | None = option(
         None,
         "Audio: cache of synthesised sentences (default: $XDG_CACHE_HOME/a11ypress).",

@@ -14,13 +14,21 @@ from pathlib import Path
 
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
-from a11ypress.document import Loaded, load
+from a11ypress.document import Loaded, load, outside_warning, read_article_bytes
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
-from a11ypress.fsutil import real_path
+from a11ypress.fsutil import atomic_write, real_path
 from a11ypress.inputs import Article, assets_for, expand, routes_of, settle
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
-from a11ypress.report.manifest import MANIFEST_NAME, book_entry, write_manifest
+from a11ypress.report.manifest import MANIFEST_NAME, book_entry, entry_of, write_manifest
+from a11ypress.tasks import (
+    SPEECH_FORMATS,
+    ArticleOutcome,
+    ArticleTask,
+    FormatOutcome,
+    internal_error,
+    run_tasks,
+)
 from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
@@ -133,12 +141,18 @@ class _Run:
             image_dpi=o.image_dpi,
         )
 
-    def export(self, doc: Document, stem: str, options: ExportOptions) -> bool:
-        """Run each chosen exporter on one document; True when all succeeded.
-        The files written are left in :attr:`written`."""
+    def export(
+        self,
+        doc: Document,
+        stem: str,
+        options: ExportOptions,
+        names: Sequence[str] | None = None,
+    ) -> bool:
+        """Run each chosen exporter (or those of ``names``) on one document;
+        True when all succeeded.  The files written are left in :attr:`written`."""
         ok = True
         self.written = []
-        for name in self.options.formats:
+        for name in self.options.formats if names is None else names:
             ext = formats()[name][0]
             target = self.options.out / (stem + output_extension(name, ext, options))
             sink = DiagnosticSink(doc.source or str(target))  # a digest: name its output
@@ -168,8 +182,34 @@ def _export_one(
     input it came from, and the name of this document's input: an output (or
     sidecar) another input already wrote is refused, naming both, instead of
     being overwritten."""
-    taken_by, owner = claims if claims is not None else ({}, doc.source or str(target))
-    paths = output_paths(name, target)
+    owned = claims if claims is not None else ({}, doc.source or str(target))
+    if not _claim(output_paths(name, target), inputs, owned, sink):
+        return False
+    try:
+        formats()[name][1](doc, target, options, sink)
+    except InputError as exc:
+        sink.items.append(exc.diagnostic)
+    except OSError as exc:
+        sink.add(
+            "write-failed", f"cannot write {target}: {exc.strerror or exc}", None, Severity.ERROR
+        )
+    except Exception as exc:  # a bug must not stop the other outputs
+        sink.items.append(internal_error(doc.source, exc))
+    else:
+        return True
+    return False
+
+
+def _claim(
+    paths: Sequence[Path],
+    inputs: set[Path],
+    claims: tuple[dict[Path, str], str],
+    sink: DiagnosticSink,
+) -> bool:
+    """Claim ``paths`` for the input named in ``claims`` (with the map of each
+    output already written in this run to its input); False, with an error in
+    ``sink``, when one is an input or another input's output."""
+    taken_by, owner = claims
     clash = next((p for p in paths if real_path(p) in inputs), None)
     if clash is not None:
         sink.add(
@@ -187,29 +227,7 @@ def _export_one(
         )
         return False
     taken_by.update((real_path(p), owner) for p in paths)
-    try:
-        formats()[name][1](doc, target, options, sink)
-    except InputError as exc:
-        sink.items.append(exc.diagnostic)
-    except OSError as exc:
-        sink.add(
-            "write-failed", f"cannot write {target}: {exc.strerror or exc}", None, Severity.ERROR
-        )
-    except Exception as exc:  # a bug must not stop the other outputs
-        sink.items.append(internal_error(doc.source, exc))
-    else:
-        return True
-    return False
-
-
-def internal_error(file: str | None, exc: Exception) -> Diagnostic:
-    """A diagnostic for an unexpected exception (a bug in a11ypress)."""
-    return Diagnostic(
-        "internal-error",
-        f"internal error, please report it: {type(exc).__name__}: {exc}",
-        Severity.ERROR,
-        file,
-    )
+    return True
 
 
 def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = None) -> BuildResult:
@@ -303,25 +321,104 @@ def _write_manifest(state: _Run) -> None:
 
 
 def _build_each(state: _Run, articles: list[Article]) -> None:
-    """One output per article, read and written one at a time."""
-    if "audio" in state.options.formats and len(articles) > 1:
+    """One output per article: parsed and rendered as tasks (in worker
+    processes when there are several), then written here in input order."""
+    speech = [f for f in state.options.formats if f in SPEECH_FORMATS]
+    if "audio" in speech and len(articles) > 1:
         _prefetch_audio(state, articles)
     used: set[str] = set()
-    for article in state.events.progress(articles, "Converting"):
-        mark = len(state.result.diagnostics)
-        doc = state.load(article)
-        if doc is None:
-            continue
-        options = state.export_options((article.path,), article)
-        stem = unique_id(article.stem, used)
-        if state.export(doc, stem, options):
-            state.result.articles += 1
+    stems = [unique_id(a.stem, used) for a in articles]
+    items = (_item(state, a, stem, bool(speech)) for a, stem in zip(articles, stems, strict=True))
+    outcomes = run_tasks(items, state.options, len(articles))
+    for article, stem, outcome in zip(
+        state.events.progress(articles, "Converting"), stems, outcomes, strict=True
+    ):
+        _take(state, article, stem, outcome)
+
+
+def _item(state: _Run, article: Article, stem: str, keep: bool) -> ArticleTask | ArticleOutcome:
+    """The task converting ``article``, or its outcome when it cannot be read."""
+    if article.problem is not None:
+        return ArticleOutcome(article.path, (article.problem,), failed=True)
+    try:
+        source = read_article_bytes(article.path)
+        warning = outside_warning(article.path)
+    except InputError as exc:
+        return ArticleOutcome(article.path, (exc.diagnostic,), failed=True)
+    except Exception as exc:  # a bug must not stop the other articles
+        return ArticleOutcome(article.path, (internal_error(str(article.path), exc),), failed=True)
+    return ArticleTask(
+        path=article.path,
+        source=source,
+        stem=stem,
+        formats=tuple(f for f in state.options.formats if f not in SPEECH_FORMATS),
+        export=state.export_options((article.path,), article),
+        options=state.options,
+        vocab=state.vocab,
+        entry=article.entry,
+        notes=(warning,) if warning is not None else (),
+        keep_document=keep,
+    )
+
+
+def _take(state: _Run, article: Article, stem: str, outcome: ArticleOutcome) -> None:
+    """Report one article's outcome, write its files and record its book."""
+    if outcome.skipped:
+        state.result.inputs -= 1
+    state.report(outcome.diagnostics)
+    if outcome.failed:
+        state.result.failed.append(str(article.path))
+    if outcome.failed or outcome.skipped or outcome.model is None:
+        return
+    mark = len(state.result.diagnostics) - len(outcome.diagnostics)
+    options = state.export_options((article.path,), article)
+    rendered = {f.name: f for f in outcome.formats}
+    ok = True
+    written: list[Path] = []
+    for name in state.options.formats:
+        done = rendered.get(name)
+        if done is None:  # a speech format: made here, from the cache
+            assert outcome.document is not None
+            ok = state.export(outcome.document, stem, options, (name,)) and ok
+            written += state.written
+        elif _write(state, str(article.path), done):
+            written += [state.options.out / n for n, _ in done.files]
         else:
-            state.result.failed.append(str(article.path))
-        diags = state.result.diagnostics[mark:]
-        state.books.append(
-            book_entry(stem, doc, [article.path], state.written, diags, options.assets, False)
-        )
+            ok = False
+    if ok:
+        state.result.articles += 1
+    else:
+        state.result.failed.append(str(article.path))
+    diags = state.result.diagnostics[mark:]
+    state.books.append(entry_of(stem, outcome.model, written, diags, False))
+
+
+def _write(state: _Run, owner: str, done: FormatOutcome) -> bool:
+    """Write one rendered format's files (unless they would overwrite an
+    input, or another input's output); True when written."""
+    out = state.options.out
+    target = out / done.target
+    sink = DiagnosticSink(owner)
+    paths = [out / n for n, _ in done.files] or [target]
+    if _claim(paths, state.inputs, (state.claims, owner), sink):
+        sink.items.extend(done.diagnostics)
+        ok = done.ok
+        try:
+            for name, data in done.files:
+                atomic_write(out / name, data)
+        except OSError as exc:
+            sink.add(
+                "write-failed", f"cannot write {target}: {exc.strerror or exc}", None,
+                Severity.ERROR,
+            )  # fmt: skip
+            ok = False
+        if ok:
+            state.result.outputs.append(target)
+            state.events.output(target)
+    else:
+        ok = False
+    state.report(sink.items)
+    return ok
 
 
 def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
@@ -361,7 +458,13 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
     diags = [d for d in log[:mark] if d.file in names] + log[mark:]
     state.books.append(
         book_entry(
-            slugify(title), book, sources, state.written, diags, options.assets, True,
+            slugify(title),
+            book,
+            sources,
+            state.written,
+            diags,
+            options.assets,
+            True,
             state.options.out,
         )
     )

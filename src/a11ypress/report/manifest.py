@@ -133,6 +133,13 @@ def book_entry(
 ) -> dict[str, Any]:
     """The manifest entry of one book: its articles (from the model), the
     files written and the diagnostics reported while building it."""
+    return entry_of(stem, book_model(book, sources, assets), outputs, diagnostics, digest, out_dir)
+
+
+def book_model(book: m.Document, sources: Sequence[Path], assets: Path | None) -> dict[str, Any]:
+    """What a book's manifest entry says from its model alone (title,
+    language, articles): made wherever the book was rendered, finished into
+    the entry by :func:`entry_of`."""
     articles = []
     for i, art in enumerate(_articles(book)):
         src = Path(art.source) if art.source else (sources[i] if i < len(sources) else None)
@@ -151,12 +158,29 @@ def book_entry(
             }
         )
     return {
-        "stem": stem,
         "title": book.metadata.title or "Untitled",
         "language": book.metadata.language,
+        "articles": articles,
+    }
+
+
+def entry_of(
+    stem: str,
+    model: dict[str, Any],
+    outputs: Sequence[Path],
+    diagnostics: Sequence[Diagnostic],
+    digest: bool,
+    out_dir: Path | None = None,
+) -> dict[str, Any]:
+    """The manifest entry of one book from its :func:`book_model`, the files
+    written and the diagnostics reported while building it."""
+    return {
+        "stem": stem,
+        "title": model["title"],
+        "language": model["language"],
         "digest": digest,
         "outputs": [p.name for p in outputs],
-        "articles": articles,
+        "articles": model["articles"],
         "diagnostics": [
             {
                 "code": d.code,
