@@ -34,9 +34,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from a11ypress.pipeline import DependencyMissing
+
+if TYPE_CHECKING:
+    from a11ypress.export import ExportOptions
+    from a11ypress.export.images import ImageFile
 
 #: Seconds to wait for the scheduler to answer (the build fails after it).
 CONNECT_TIMEOUT = 8.0
@@ -65,6 +69,10 @@ class Identity:
     """SHA-256 of espeak-ng's data folder (voices, dictionaries, phonemes)."""
     lame: str
     """lameenc version (the MP3 encoder)."""
+    packages: str
+    """Versions of the libraries that shape the EPUB and PDF bytes."""
+    fonts: str
+    """SHA-256 of the installed fonts' list (files, families, styles): the PDF embeds them."""
     piper: str | None = None
     """piper-tts, ONNX Runtime and bundled voice versions (Piper builds only)."""
 
@@ -110,6 +118,27 @@ def voice_data_digest() -> str:
     return h.hexdigest()
 
 
+#: Libraries whose version changes the bytes of an EPUB, PDF or JSON output.
+_SHAPING = ("weasyprint", "pydyf", "ebooklib", "lxml", "pillow", "markdown-it-py", "tinycss2")
+
+
+@functools.cache
+def fonts_digest() -> str:
+    """SHA-256 of ``fc-list``'s list of fonts (sorted), or ``unknown``."""
+    try:
+        out = subprocess.run(
+            ["fc-list", ":", "file", "family", "style"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    lines = sorted(out.splitlines())
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 @functools.cache
 def local_identity(piper: bool = False) -> Identity:
     """This process's :class:`Identity` (``piper``: include Piper's versions)."""
@@ -126,6 +155,8 @@ def local_identity(piper: bool = False) -> Identity:
         espeak=engine_version(),
         voice_data=voice_data_digest(),
         lame=_dist_version("lameenc"),
+        packages="; ".join(f"{n} {_dist_version(n)}" for n in _SHAPING),
+        fonts=fonts_digest(),
         piper=piper_versions,
     )
 
@@ -159,6 +190,8 @@ class Cluster:
     """Workers that match the client."""
     refused: dict[str, list[str]]
     """Workers refused, with what differs."""
+    threads: int = 1
+    """Threads of the accepted workers (tasks run at once)."""
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` on a matching worker; a ``distributed.Future``."""
@@ -250,7 +283,34 @@ def _handshake(client: Any, address: str, piper: bool) -> Cluster:
             f"different audio and poison the speech cache ({why}); install the same "
             "a11ypress, espeak-ng and voice data as on this machine"
         )
-    return Cluster(address, client, resource_name(ours), accepted, refused)
+    threads = sum(n for w, n in client.nthreads().items() if w in accepted)
+    return Cluster(address, client, resource_name(ours), accepted, refused, max(1, threads))
+
+
+Shipment = tuple[tuple[tuple[str, "ImageFile | str"], ...], tuple[tuple[str, bytes], ...]]
+"""What a task carries: images by ``src``, then files by path."""
+
+
+def shipment(path: Path, source: bytes, export: ExportOptions) -> Shipment:
+    """What a worker without the client's file system needs to convert the
+    article at ``path``: what :func:`~a11ypress.export.images.find_image`
+    gives here for every string of ``source`` that may name an image, and
+    the user's stylesheets."""
+    from a11ypress.export.images import find_image
+    from a11ypress.shipped import image_candidates
+
+    text = source.decode("utf-8", "replace")
+    images = []
+    for src in image_candidates(text):
+        found = find_image(src, path, export.assets)
+        if found != "remote":
+            images.append((src, found))
+    files = []
+    for style in (export.style, export.print_style):
+        if style is not None:
+            with contextlib.suppress(OSError):
+                files.append((str(style), style.read_bytes()))
+    return tuple(images), tuple(files)
 
 
 _active: Cluster | None = None

@@ -132,7 +132,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     # --cluster
     "cluster": CodeInfo((_I,), "the Dask scheduler the build runs on and its workers used"),
     "cluster-worker-refused": CodeInfo(
-        (_W,), "a Dask worker's a11ypress, espeak-ng or voice data differ; it gets no work"
+        (_W,), "a Dask worker's versions, fonts or voice data differ from ours; it gets no work"
     ),
     # folder inputs and the project config
     "skipped": CodeInfo(

@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
@@ -34,6 +35,8 @@ from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify, unique_id
 
+if TYPE_CHECKING:
+    from a11ypress.export.images import ImageFile
 
 class DependencyMissing(RuntimeError):
     """A system program a chosen format needs is not installed."""
@@ -291,7 +294,7 @@ def _cluster(state: _Run) -> Iterator[None]:
         items = [
             Diagnostic(
                 "cluster-worker-refused",
-                f"Dask worker {w} refused: it would make different audio ({'; '.join(why)})",
+                f"Dask worker {w} refused: it would make different outputs ({'; '.join(why)})",
                 Severity.WARNING,
             )
             for w, why in cluster.refused.items()
@@ -347,17 +350,26 @@ def _item(state: _Run, article: Article, stem: str, keep: bool) -> ArticleTask |
         return ArticleOutcome(article.path, (exc.diagnostic,), failed=True)
     except Exception as exc:  # a bug must not stop the other articles
         return ArticleOutcome(article.path, (internal_error(str(article.path), exc),), failed=True)
+    export = state.export_options((article.path,), article)
+    images: tuple[tuple[str, ImageFile | str], ...] | None = None
+    files: tuple[tuple[str, bytes], ...] = ()
+    if state.options.cluster is not None:  # workers may not see our files
+        from a11ypress.cluster import shipment
+
+        images, files = shipment(article.path, source, export)
     return ArticleTask(
         path=article.path,
         source=source,
         stem=stem,
         formats=tuple(f for f in state.options.formats if f not in SPEECH_FORMATS),
-        export=state.export_options((article.path,), article),
+        export=export,
         options=state.options,
         vocab=state.vocab,
         entry=article.entry,
         notes=(warning,) if warning is not None else (),
         keep_document=keep,
+        images=images,
+        files=files,
     )
 
 
