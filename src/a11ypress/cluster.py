@@ -29,6 +29,7 @@ import hashlib
 import os
 import socket
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -226,21 +227,41 @@ def connect(address: str, piper: bool = False) -> Cluster:
     if "://" not in address:
         address = "tcp://" + address
     _probe(address)
-    try:
-        client = distributed.Client(
-            address, timeout=CONNECT_TIMEOUT, set_as_default=False, direct_to_workers=False
-        )
-    except (OSError, TimeoutError) as exc:
-        raise ClusterUnavailable(
-            f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s "
-            f"({type(exc).__name__}: {exc}); is `dask scheduler` running there, "
-            "and for tls:// are the certificates configured?"
-        ) from exc
+    client = _client(distributed.Client, address)
     try:
         return _handshake(client, address, piper)
     except BaseException:
         client.close()
         raise
+
+
+def _client(make: Callable[..., Any], address: str) -> Any:
+    """``distributed.Client(address)``, or :class:`ClusterUnavailable` after
+    :data:`CONNECT_TIMEOUT` seconds.  Dask's own timeout covers the
+    connection, not a listener that never answers, so the client is made in
+    a daemon thread, left behind if it hangs (it cannot keep the process alive)."""
+    box: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            box["client"] = make(
+                address, timeout=CONNECT_TIMEOUT, set_as_default=False, direct_to_workers=False
+            )
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=attempt, name="a11ypress-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT)
+    problem = box.get("error")
+    if "client" in box:
+        return box["client"]
+    why = f"{type(problem).__name__}: {problem}" if problem is not None else "no answer"
+    raise ClusterUnavailable(
+        f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s "
+        f"({why}); is `dask scheduler` running there, and for tls:// are the "
+        "certificates configured?"
+    )
 
 
 def _probe(address: str) -> None:
