@@ -1,9 +1,10 @@
 """Synthesis on a Dask cluster: batches of utterances go out, segments come back.
 
 Each task runs on a worker the handshake accepted (:mod:`a11ypress.cluster`):
-it runs the local pool's worker code (the same engine, forking and encoding
-as a local build) in a child forked for the batch, with a throw-away cache
-folder, and returns the segments' bytes.
+it hands the batch to the worker's helper process, a plain single-threaded
+Python process that runs the local pool's worker code (the same engine,
+forking and encoding as a local build) in a child forked for the batch, with
+a throw-away cache folder, and returns the segments' bytes.
 The client writes them into its own cache.  So the worker needs no shared
 file system and keeps nothing, and the bytes are those of a local build.
 A worker that dies mid-batch is replaced by Dask, which runs the batch
@@ -13,12 +14,16 @@ again elsewhere.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import struct
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from a11ypress.tts import pool
 from a11ypress.tts.cache import Segment, SpeechCache
@@ -31,6 +36,7 @@ from a11ypress.tts.pool import BATCH, MAX_TRIES, Job
 KILL_FILE_ENV = "A11YPRESS_TEST_KILL_WORKER_FILE"
 
 _lock = threading.Lock()
+_LENGTH = struct.Struct("<Q")
 
 #: One segment sent back: cache key, samples, speech samples, payload.
 Returned = tuple[str, int, int, bytes]
@@ -50,13 +56,96 @@ def synthesise_batch(jobs: Sequence[Job]) -> list[Returned]:
     """On a worker: synthesise and encode ``jobs`` (one voice, rate and
     engine) and return their segments.
 
-    The work is done by the local pool's own worker code (:func:`pool._work`),
-    in a child forked for the batch that opens a fresh engine (a Dask worker
-    may not start processes of its own); a child that dies is replaced, up to
-    :data:`~a11ypress.tts.pool.MAX_TRIES` times, for the jobs it left undone.
-    Raises :class:`SynthesisError` when they still are not done."""
+    The work is done by this worker's helper process (:func:`serve`), started
+    on first use: a Dask worker may not start a process pool, and forking the
+    worker itself (threaded, and grown by the articles it rendered) would be
+    unsafe and slow.  A helper that died is started again, once per batch.
+    Raises :class:`SynthesisError` when the batch cannot be said."""
     _maybe_die()
-    with _lock, tempfile.TemporaryDirectory(prefix="a11ypress-remote-") as tmp:
+    data = pickle.dumps(list(jobs), pickle.HIGHEST_PROTOCOL)
+    with _lock:
+        for attempt in range(2):
+            helper = _helper()
+            try:
+                assert helper.stdin is not None and helper.stdout is not None
+                _send(helper.stdin, data)
+                reply = _receive(helper.stdout)
+            except (OSError, EOFError):
+                _stop_helper()
+                if attempt:
+                    raise SynthesisError("the synthesis helper process died twice") from None
+                continue
+            break
+    result = pickle.loads(reply)
+    if isinstance(result, str):
+        raise SynthesisError(result)
+    return cast(list[Returned], result)
+
+
+_process: subprocess.Popen[bytes] | None = None
+
+
+def _helper() -> subprocess.Popen[bytes]:
+    """This worker's helper process (started if needed)."""
+    global _process
+    if _process is None or _process.poll() is not None:
+        _process = subprocess.Popen(
+            [sys.executable, "-m", "a11ypress.tts.remote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+    return _process
+
+
+def _stop_helper() -> None:
+    global _process
+    if _process is not None:
+        _process.kill()
+        _process.wait()
+        _process = None
+
+
+def _send(out: IO[bytes], data: bytes) -> None:
+    out.write(_LENGTH.pack(len(data)))
+    out.write(data)
+    out.flush()
+
+
+def _receive(src: IO[bytes]) -> bytes:
+    head = src.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError("the other end closed the pipe")
+    (size,) = _LENGTH.unpack(head)
+    data = src.read(size)
+    if len(data) < size:
+        raise EOFError("the other end closed the pipe")
+    return data
+
+
+def serve() -> None:
+    """The helper process: batches of jobs (pickled) on stdin, their segments
+    (or a message saying why not) on stdout, until stdin closes (its worker
+    is gone).  Stray prints go to stderr, never into the replies."""
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    requests = sys.stdin.buffer
+    while True:
+        try:
+            jobs: list[Job] = pickle.loads(_receive(requests))
+        except EOFError:
+            return
+        try:
+            reply: list[Returned] | str = _batch(jobs)
+        except SynthesisError as exc:
+            reply = str(exc)
+        _send(replies, pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
+
+
+def _batch(jobs: Sequence[Job]) -> list[Returned]:
+    """In the helper: the batch in forked children (see :func:`_in_child`),
+    each dead child replaced up to :data:`~a11ypress.tts.pool.MAX_TRIES`
+    times for the jobs it left undone; the segments read back."""
+    with tempfile.TemporaryDirectory(prefix="a11ypress-remote-") as tmp:
         cache = SpeechCache(Path(tmp))
         left = list(jobs)
         for _ in range(MAX_TRIES):
@@ -74,7 +163,9 @@ def synthesise_batch(jobs: Sequence[Job]) -> list[Returned]:
 
 
 def _in_child(jobs: Sequence[Job], root: str) -> None:
-    """Run the pool's worker code on ``jobs`` in a forked child; wait for it."""
+    """Run the local pool's worker code (:func:`pool._work`: a fresh engine,
+    each text said in a child forked from it, encoded and stored) on ``jobs``
+    in a forked child of the helper; wait for it."""
     first = jobs[0]
     pid = os.fork()
     if pid == 0:  # child: a fresh engine, the batch, then leave without cleanup
@@ -120,3 +211,7 @@ def run_remote(
         for fut in futures:
             fut.cancel()
     return received
+
+
+if __name__ == "__main__":
+    serve()
