@@ -266,7 +266,7 @@ def _options(
     found = config or find_config(paths)
     try:
         if found is not None:
-            options = load_config(found).apply(options)
+            options = load_config(found, chosen=config is not None).apply(options)
     except InputError as exc:
         raise click.UsageError(exc.diagnostic.format()) from exc
     given = {

@@ -153,6 +153,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     "config-unknown-key": CodeInfo((_E,), "the project config names an option that does not exist"),
     "config-bad-value": CodeInfo((_E,), "a project config value is of the wrong kind"),
     "config-outside": CodeInfo((_E,), "the project config names a file outside its folder"),
+    "config-not-chosen": CodeInfo(
+        (_E,), "a config found in an input folder names a cluster (only --config may)"
+    ),
 }
 
 
