@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import a11ypress
+from a11ypress import tasks
 from a11ypress.pipeline import BuildResult
 from a11ypress.tasks import CRASH_ARTICLE_ENV, ArticleTask, close_executors, run_article
 from conftest import ASSETS, ROOT, SAMPLES
@@ -53,6 +54,7 @@ def test_worker_crash_fails_its_article_alone(
     (``worker-crashed``), the others are built, and the build does not hang."""
     close_executors()  # the workers must see the variable
     monkeypatch.setenv(CRASH_ARTICLE_ENV, SAMPLES[1].name)
+    monkeypatch.setattr(tasks, "CLIENT_WORKS", False)  # every article goes to a worker
     try:
         result = _build(SAMPLES[:4], tmp_path / "out", 2, "json")
     finally:

@@ -1,0 +1,101 @@
+"""Start-up benchmark: what one command costs as a whole process, in one run.
+
+Times, as medians of ``--repeat`` whole-process runs taking turns (so a load
+that comes and goes on the machine falls on all alike):
+
+- ``a11ypress --version`` (target <= 0.10 s);
+- ``a11ypress inspect ARTICLE`` (target <= 0.15 s);
+- ``a11ypress build ARTICLE --to epub`` against ``pandoc ARTICLE -o x.epub``
+  for the same file (target <= 2x pandoc's time);
+- ``python -c pass``, the interpreter's own start, as the floor.
+
+    .venv/bin/python bench/startup_bench.py [--repeat 15] [ARTICLE ...]
+
+The default articles are samples/long-read.md and samples/code-tables-lists.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT = [ROOT / "samples" / "long-read.md", ROOT / "samples" / "code-tables-lists.md"]
+
+
+def medians(cmds: dict[str, list[str]], repeat: int, env: dict[str, str]) -> dict[str, float]:
+    """Median wall time of each command; the commands take turns, after one
+    untimed warm-up run each (which also writes Python's bytecode caches)."""
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for turn in range(repeat + 1):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(
+                cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+            )
+            if turn:
+                times[name].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def _verdict(value: float, target: float) -> str:
+    return f"target <= {target:.3f}: {'met' if value <= target else 'NOT met'}"
+
+
+def main() -> None:
+    """Run and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("articles", nargs="*", type=Path, default=DEFAULT)
+    args = ap.parse_args()
+    pandoc = shutil.which("pandoc")
+    ours = str(BIN / "a11ypress")
+    # As an installed package runs: with its bytecode cached.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="a11ypress-startup-") as tmp:
+        first = str(args.articles[0])
+        cmds = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "python -c 'import click'": [sys.executable, "-c", "import click"],
+            # what inspect cannot do without: the CLI, the Markdown parser, YAML
+            "floor: import click markdown_it yaml": [
+                sys.executable,
+                "-c",
+                "import click, markdown_it, mdit_py_plugins.footnote, yaml",
+            ],
+            "a11ypress --version": [ours, "--version"],
+            "a11ypress inspect": [ours, "inspect", "-q", first],
+        }
+        if pandoc:
+            cmds["pandoc -t json (inspect's twin)"] = [pandoc, first, "-t", "json"]
+        for i, art in enumerate(args.articles):
+            cmds[f"build epub #{i}"] = [ours, "build", str(art), "--to", "epub", "-q", "-o", tmp]
+            if pandoc:
+                cmds[f"pandoc epub #{i}"] = [pandoc, str(art), "-o", f"{tmp}/pandoc{i}.epub"]
+        got = medians(cmds, args.repeat, env)
+    print(f"medians of {args.repeat} whole-process runs, taking turns")
+    for name, t in got.items():
+        if not name.startswith(("build", "pandoc epub")):
+            print(f"{name:34} {t:7.3f} s")
+    print(f"  --version {_verdict(got['a11ypress --version'], 0.10)}")
+    print(f"  inspect   {_verdict(got['a11ypress inspect'], 0.15)}")
+    for i, art in enumerate(args.articles):
+        ours_t = got[f"build epub #{i}"]
+        line = f"{art.name:24} build --to epub {ours_t:6.3f} s"
+        if pandoc:
+            base = got[f"pandoc epub #{i}"]
+            ratio = ours_t / base
+            line += f"  pandoc {base:6.3f} s  ratio {ratio:4.2f}x ({_verdict(ratio, 2)})"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
