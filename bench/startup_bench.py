@@ -17,6 +17,7 @@ The default articles are samples/long-read.md and samples/code-tables-lists.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -44,6 +45,35 @@ def medians(cmds: dict[str, list[str]], repeat: int, env: dict[str, str]) -> dic
             if turn:
                 times[name].append(time.perf_counter() - t0)
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+#: One process calling the Python API in a loop: the first call's time
+#: (imports included) and the next calls'.
+_LOOP = """
+import json, statistics, sys, time
+t0 = time.perf_counter()
+import a11ypress
+art, fmt, out, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+times = []
+for _ in range(n):
+    a11ypress.build([art], formats=[fmt], out=out, quiet=True)
+    times.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+print(json.dumps([times[0], statistics.median(times[1:])]))
+"""
+
+
+def api_loop(article: Path, fmt: str, out: str, calls: int, env: dict[str, str]) -> list[float]:
+    """[first call (imports included), median of the next calls] in one process."""
+    run = subprocess.run(
+        [sys.executable, "-c", _LOOP, str(article), fmt, out, str(calls)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    times: list[float] = json.loads(run.stdout)
+    return times
 
 
 def _verdict(value: float, target: float) -> str:
@@ -81,6 +111,7 @@ def main() -> None:
             if pandoc:
                 cmds[f"pandoc epub #{i}"] = [pandoc, str(art), "-o", f"{tmp}/pandoc{i}.epub"]
         got = medians(cmds, args.repeat, env)
+        loops = {f: api_loop(args.articles[0], f, tmp, args.repeat, env) for f in ("epub", "pdf")}
     print(f"medians of {args.repeat} whole-process runs, taking turns")
     for name, t in got.items():
         if not name.startswith(("build", "pandoc epub")):
@@ -95,6 +126,9 @@ def main() -> None:
             ratio = ours_t / base
             line += f"  pandoc {base:6.3f} s  ratio {ratio:4.2f}x ({_verdict(ratio, 2)})"
         print(line)
+    print(f"a11ypress.build() called {args.repeat} times in one process ({args.articles[0].name}):")
+    for fmt, (first, rest) in loops.items():
+        print(f"  {fmt:5} first call {first:6.3f} s (imports included), next calls {rest:6.3f} s")
 
 
 if __name__ == "__main__":

@@ -234,14 +234,23 @@ def workers_for(options: BuildOptions) -> int:
     return options.jobs or len(os.sched_getaffinity(0)) or 1
 
 
+#: Formats that take a few milliseconds per article: a batch of only these
+#: formats uses worker processes from :data:`LIGHT_BATCH` articles on (below,
+#: starting a worker, about 0.3 s of imports, costs more than it saves).
+LIGHT_FORMATS = frozenset({"epub", "json"})
+LIGHT_BATCH = 64
+
+
 def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     """Where a build's article tasks run.  ``tasks`` is how many there are,
-    when known: one task, or one job, runs inline in this process; more run on
-    the process-wide pool of spawned workers (:func:`workers_for`, less the
+    when known: one task, one job, or a small batch of light formats
+    (:data:`LIGHT_BATCH`) runs inline in this process; more run on the
+    process-wide pool of spawned workers (:func:`workers_for`, less the
     client's share: see :data:`CLIENT_WORKS`), kept for the next build in this
     process (stopped at exit)."""
     workers = workers_for(options)
-    if workers == 1 or (tasks is not None and tasks <= 1):
+    light = set(options.formats) <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH
+    if workers == 1 or (tasks is not None and tasks <= 1) or light:
         return InlineExecutor()
     size = workers - 1 if CLIENT_WORKS else workers
     pool = _pools.get(size)
