@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
@@ -28,10 +29,10 @@ from a11ypress.tasks import (
     internal_error,
     run_tasks,
 )
-from a11ypress.transforms.crosslinks import LinkTargets, internal_links
-from a11ypress.transforms.digest import Placed
-from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify, unique_id
+
+if TYPE_CHECKING:  # a digest's modules are imported when one is made
+    from a11ypress.transforms.digest import Placed
 
 
 class DependencyMissing(RuntimeError):
@@ -390,6 +391,8 @@ def _write(state: _Run, owner: str, done: FormatOutcome) -> bool:
 
 def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
     """One book of all articles: folders as parts, links between them internal."""
+    from a11ypress.transforms.digest import digest as make_digest
+
     collected: list[tuple[Article, Document]] = []
     for article in state.events.progress(articles, "Reading"):
         doc = state.load(article)
@@ -439,6 +442,9 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
 
 def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[Placed]:
     """The articles placed in their folders, their links to each other rewritten."""
+    from a11ypress.transforms.crosslinks import LinkTargets, internal_links
+    from a11ypress.transforms.digest import Placed
+
     targets = LinkTargets()
     where = next((str(a.site.root) for a, _ in collected if a.site is not None), None)
     for article, doc in collected:

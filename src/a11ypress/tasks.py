@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from a11ypress.components import Vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
+from a11ypress.fsutil import scratch
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
 from a11ypress.site import SiteArticle
@@ -141,7 +142,7 @@ def run_article(task: ArticleTask) -> ArticleOutcome:
     diags = (*task.notes, *loaded.diagnostics)
     if loaded.failed:
         return ArticleOutcome(task.path, diags, failed=True)
-    with tempfile.TemporaryDirectory(prefix="a11ypress-task-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="a11ypress-task-") as tmp, scratch():
         rendered = tuple(_render(doc, task, name, Path(tmp)) for name in task.formats)
     from a11ypress.report.manifest import book_model
 
@@ -162,9 +163,11 @@ def _render(doc: Document, task: ArticleTask, name: str, folder: Path) -> Format
         ok = True
     except InputError as exc:
         sink.items.append(exc.diagnostic)
-    except OSError as exc:
-        sink.add("write-failed", f"cannot write {target.name}: {exc.strerror or exc}", None,
-                 Severity.ERROR)  # fmt: skip
+    except OSError as exc:  # named as the output it is written as (a full disk, say)
+        final = task.options.out / target.name
+        sink.add(
+            "write-failed", f"cannot write {final}: {exc.strerror or exc}", None, Severity.ERROR
+        )
     except Exception as exc:  # a bug must not stop the other outputs
         sink.items.append(internal_error(doc.source, exc))
     return FormatOutcome(name, target.name, files if ok else (), tuple(sink.items), ok)
