@@ -9,12 +9,31 @@ rendering the HTML, repairing the structure tree and the post-pass.
 Prints both times (best of ``--repeat``, taking turns), pages per second and the ratio
 (target: <= 1.1).
 
-    .venv/bin/python bench/pdf_bench.py [--articles 45] [--repeat 3]
+Then, in the same run:
+
+- **batches on every core**: ``--batch`` generated articles (20) built without
+  ``--digest`` to EPUB and to PDF with ``--jobs 1`` and ``--jobs 2``, whole
+  processes taking turns: the speed-ups (target >= 1.6 on 2 cores), and
+  whether both give byte-identical files;
+- **against pandoc + Typst**: the samples, the seed article and a few
+  generated articles through pandoc and Typst to PDF/UA-1
+  (``bench/typst_route.py``, in the bench's own environment ``bench/.venv``,
+  made on first use with ``typst`` and ``pypandoc-binary``; never the
+  product's), and the articles both can build through ``a11ypress build --to
+  pdf --jobs 1`` in one call: seconds per article on each route, the articles
+  Typst could not build and why, and those whose MDC markup its PDF shows as
+  text.
+
+    .venv/bin/python bench/pdf_bench.py [--articles 45] [--batch 20] [--repeat 3]
+        [--only digest|batch|typst]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +54,9 @@ from a11ypress.transforms.digest import digest
 from corpus import article
 
 BIN = Path(sys.executable).parent
+#: The bench's own environment for the pandoc + Typst route (gitignored).
+BENCH_VENV = Path(__file__).resolve().parent / ".venv"
+TYPST_PACKAGES = ("typst==0.15.0", "pypandoc-binary==1.17")
 
 
 def _best_interleaved(cmds: list[list[str]], repeat: int) -> list[float]:
@@ -53,8 +75,20 @@ def main() -> None:
     """Run and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=45)
+    ap.add_argument("--batch", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", choices=("digest", "batch", "typst"))
     args = ap.parse_args()
+    if args.only in (None, "digest"):
+        digest_figures(args)
+    if args.only in (None, "batch"):
+        batch_figures(args.batch, args.repeat)
+    if args.only in (None, "typst"):
+        typst_figures(args.repeat)
+
+
+def digest_figures(args: argparse.Namespace) -> None:
+    """a11ypress's digest PDF against WeasyPrint alone on the same HTML."""
     with tempfile.TemporaryDirectory(prefix="a11ypress-pdf-bench-") as tmp_name:
         tmp = Path(tmp_name)
         files = []
@@ -102,6 +136,106 @@ def main() -> None:
     print(f"{'weasyprint alone':24} {base:8.2f} {base_pages / base:8.1f}")
     ratio = ours / base
     print(f"ratio a11ypress / WeasyPrint: {ratio:.2f}x (target <= 1.10)")
+
+
+def _generated(folder: Path, count: int) -> list[Path]:
+    """``count`` generated articles written into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        f = folder / f"a{i:03d}.md"
+        f.write_text(article(i), "utf-8")
+        files.append(f)
+    return files
+
+
+def _build_cmd(files: list[Path], fmt: str, out: Path, jobs: int) -> list[str]:
+    return [str(BIN / "a11ypress"), "build", *map(str, files), "--to", fmt, "-o", str(out),
+            "-q", "--jobs", str(jobs)]  # fmt: skip
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    if names != sorted(p.name for p in b.iterdir()):
+        return False
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def batch_figures(count: int, repeat: int) -> None:
+    """Articles without --digest to EPUB and PDF with one and two jobs; EPUB
+    also with ten times as many articles (a batch of fewer than 64 EPUBs is
+    converted in the client alone: see a11ypress.tasks.LIGHT_BATCH)."""
+    with tempfile.TemporaryDirectory(prefix="a11ypress-batch-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        files = _generated(tmp / "in", count * 10)
+        print(f"\nbatches, one output per article (best of {repeat}, taking turns)")
+        print(f"{'':14} {'--jobs 1':>9} {'--jobs 2':>9} {'speed-up':>9}  identical")
+        for fmt, n in (("epub", count), ("pdf", count), ("epub", count * 10)):
+            one, two = tmp / f"{fmt}{n}-1", tmp / f"{fmt}{n}-2"
+            cmds = [_build_cmd(files[:n], fmt, one, 1), _build_cmd(files[:n], fmt, two, 2)]
+            t1, t2 = _best_interleaved(cmds, repeat)
+            same = "yes" if _same_files(one, two) else "NO"
+            label = f"{n} {fmt}"
+            print(f"{label:14} {t1:8.2f}s {t2:8.2f}s {t1 / t2:8.2f}x  {same}")
+        print("target: speed-up >= 1.6 on 2 cores")
+
+
+#: MDC syntax left in a PDF's text: component fences, inline components, attributes.
+_MARKUP = re.compile(r"^\s*::|:[a-z][a-z-]*\[|\]\{|\{[.#][\w-]|^\s*#[a-z]+\s*$", re.M)
+
+
+def _typst_env() -> Path:
+    """The bench's own environment with Typst and pandoc (made when missing)."""
+    python = BENCH_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"making {BENCH_VENV} (typst, pypandoc-binary)...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(BENCH_VENV)], check=True)
+        subprocess.run([str(python), "-m", "ensurepip", "-q"], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *TYPST_PACKAGES], check=True)
+    return python
+
+
+def typst_figures(repeat: int) -> None:
+    """Seconds per article to PDF/UA-1: a11ypress against pandoc + Typst."""
+    python = _typst_env()
+    here = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory(prefix="a11ypress-typst-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        shutil.copytree(here.parent / "samples", tmp / "samples")
+        shutil.copy(here.parent / "tests" / "data" / "seed-secure-by-design.md", tmp / "samples")
+        inputs = sorted(p for p in (tmp / "samples").glob("*.md") if p.name != "README.md")
+        inputs += _generated(tmp / "gen", 5)
+        run = subprocess.run(
+            [str(python), str(here / "typst_route.py"), str(tmp / "typst"), *map(str, inputs),
+             "--repeat", str(repeat)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        records = [json.loads(line) for line in run.stdout.splitlines()]
+        built = [Path(r["article"]) for r in records if r["ok"]]
+        theirs = sum(r["seconds"] for r in records if r["ok"]) / max(1, len(built))
+        pdfs = {p.name: tmp / "typst" / (p.stem + ".pdf") for p in built}
+        shown = [name for name, pdf in pdfs.items() if _MARKUP.search(_pdf_text(pdf))]
+        assets = ["--assets", str(tmp / "samples" / "assets")]
+        cmds = [[*_build_cmd(built, "pdf", tmp / f"ours{j}", j), *assets] for j in (1, 2)]
+        ours, ours2 = (t / max(1, len(built)) for t in _best_interleaved(cmds, repeat))
+    print(f"\nper article to PDF/UA-1, on the {len(built)} of {len(records)} articles both build")
+    print(f"{'pandoc + Typst':34} {theirs * 1000:7.0f} ms")
+    for label, t in (
+        ("a11ypress build, one call, -j 1", ours),
+        ("a11ypress build, one call, -j 2", ours2),
+    ):
+        print(f"{label:34} {t * 1000:7.0f} ms   ratio {t / theirs:.2f}x")
+    for r in records:
+        if not r["ok"]:
+            first = (r["error"] or "").strip().splitlines()[:1]
+            print(f"  Typst route failed: {Path(r['article']).name}: {first[0] if first else '?'}")
+    print(f"  Typst PDFs showing MDC markup as text: {len(shown)} of {len(built)}:", *shown)
+
+
+def _pdf_text(path: Path) -> str:
+    """The text of a PDF (poppler's pdftotext)."""
+    run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    return run.stdout
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import a11ypress
+from a11ypress import tasks
 from a11ypress.pipeline import BuildResult
 from a11ypress.tasks import CRASH_ARTICLE_ENV, ArticleTask, close_executors, run_article
 from conftest import ASSETS, ROOT, SAMPLES
@@ -53,6 +54,8 @@ def test_worker_crash_fails_its_article_alone(
     (``worker-crashed``), the others are built, and the build does not hang."""
     close_executors()  # the workers must see the variable
     monkeypatch.setenv(CRASH_ARTICLE_ENV, SAMPLES[1].name)
+    monkeypatch.setattr(tasks, "CLIENT_WORKS", False)  # every article goes to a worker
+    monkeypatch.setattr(tasks, "LIGHT_BATCH", 0)  # even JSON only
     try:
         result = _build(SAMPLES[:4], tmp_path / "out", 2, "json")
     finally:
@@ -63,6 +66,22 @@ def test_worker_crash_fails_its_article_alone(
     built = sorted(p.name for p in (tmp_path / "out").glob("*.json"))
     expected = sorted(p.stem + ".json" for p in SAMPLES[:4] if p != SAMPLES[1])
     assert built == sorted([*expected, "a11ypress-build.json"])
+
+
+def test_pool_is_kept_for_the_next_build(tmp_path: Path) -> None:
+    """The Python API in a loop (a build hook's long-running process): the
+    second build reuses the first one's warm worker processes."""
+    from a11ypress.options import BuildOptions
+    from a11ypress.tasks import executor_for
+
+    options = BuildOptions(formats=("pdf",), jobs=3)
+    first = executor_for(options, 10)
+    _build(SAMPLES[:3], tmp_path / "a", 3, "pdf")
+    _build(SAMPLES[3:6], tmp_path / "b", 3, "pdf")
+    assert executor_for(options, 10) is first
+    assert executor_for(BuildOptions(formats=("epub",), jobs=3), 10).__class__.__name__ == (
+        "InlineExecutor"
+    )
 
 
 def test_task_and_outcome_pickle(tmp_path: Path) -> None:

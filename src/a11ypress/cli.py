@@ -19,26 +19,26 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from click.core import ParameterSource
 
 from a11ypress import __version__
-from a11ypress.components import Vocabulary, load_vocabulary
-from a11ypress.config import find_config, load_config
 from a11ypress.diagnostics import Diagnostic, InputError, Severity, printable
-from a11ypress.document import load, read_article
-from a11ypress.inputs import Article
-from a11ypress.judges import JudgeMissing, Verdict, run_ace, run_epubcheck, run_pdfua
-from a11ypress.mdc import parse_mdc
-from a11ypress.model import Block, Heading
 from a11ypress.options import BuildOptions, OptionsError, option_fields
-from a11ypress.pipeline import DependencyMissing, Events, build_result_summary, run
-from a11ypress.serialize import to_json
-from a11ypress.transforms.text import plain_text
-from a11ypress.transforms.walk import iter_nodes
 from a11ypress.tts.options import ENGINES
+
+# Each command imports what it needs when it runs (the parser for inspect,
+# WeasyPrint only when a PDF is made, the speech stack only for audio), so
+# that `a11ypress --version` and `inspect` start fast: a test keeps the heavy
+# modules out of this module's imports.
+if TYPE_CHECKING:
+    from a11ypress.components import Vocabulary
+    from a11ypress.inputs import Article
+    from a11ypress.judges import Verdict
+    from a11ypress.model import Block
+    from a11ypress.pipeline import Events
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT, EXIT_DEPENDENCY = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,6 +78,8 @@ class Reporter:
 
 
 def _vocab(path: Path | None) -> Vocabulary:
+    from a11ypress.components import load_vocabulary
+
     try:
         return load_vocabulary(path)
     except InputError as exc:
@@ -158,6 +160,9 @@ def inspect(
       a11ypress inspect --outline post.md
       a11ypress inspect --positions --components site.yaml post.md
     """
+    from a11ypress.document import load
+    from a11ypress.serialize import to_json
+
     rep = Reporter(quiet)
     if raw:
         if outline:
@@ -178,6 +183,10 @@ def inspect(
 
 def _inspect_raw(file: Path, positions: bool, rep: Reporter) -> NoReturn:
     """``inspect --raw``: the parser's output as JSON, then exit."""
+    from a11ypress.document import read_article
+    from a11ypress.mdc import parse_mdc
+    from a11ypress.serialize import to_json
+
     try:
         parsed = parse_mdc(read_article(file), str(file))
     except InputError as exc:
@@ -197,6 +206,10 @@ def _inspect_raw(file: Path, positions: bool, rep: Reporter) -> NoReturn:
 def _outline(blocks: Sequence[Block]) -> list[dict[str, object]]:
     """Nested heading tree: [{"level", "text", "id", "children"}], with the
     headings inside components, callouts and lists too (in document order)."""
+    from a11ypress.model import Heading
+    from a11ypress.transforms.text import plain_text
+    from a11ypress.transforms.walk import iter_nodes
+
     root: list[dict[str, object]] = []
     stack: list[tuple[int, list[dict[str, object]]]] = [(0, root)]
     for b in iter_nodes(blocks):
@@ -262,6 +275,8 @@ def _options(
     ctx: click.Context, paths: Sequence[Path], config: Path | None, values: dict[str, Any]
 ) -> BuildOptions:
     """Defaults, then the project config, then the flags given on the command line."""
+    from a11ypress.config import find_config, load_config
+
     options = BuildOptions()
     found = config or find_config(paths)
     try:
@@ -280,27 +295,29 @@ def _options(
         raise click.BadParameter(str(exc), param_hint=exc.key) from exc
 
 
-class _CliEvents(Events):
-    """Prints outputs on stdout, diagnostics and progress on stderr."""
+def _cli_events(rep: Reporter) -> Events:
+    """Events that print outputs on stdout, diagnostics and progress on stderr
+    (the class is made here: the pipeline is imported only by ``build``)."""
+    from a11ypress.pipeline import Events
 
-    def __init__(self, rep: Reporter) -> None:
-        self.rep = rep
+    class _CliEvents(Events):
+        def diagnostics(self, items: Sequence[Diagnostic]) -> None:
+            rep.report(items)
 
-    def diagnostics(self, items: Sequence[Diagnostic]) -> None:
-        self.rep.report(items)
+        def output(self, path: Path) -> None:
+            click.echo(os.fsencode(path))  # the real name, whatever its bytes
 
-    def output(self, path: Path) -> None:
-        click.echo(os.fsencode(path))  # the real name, whatever its bytes
+        def progress(self, items: Sequence[Article], label: str) -> Iterator[Article]:
+            with click.progressbar(
+                items,
+                label=label,
+                file=sys.stderr,
+                item_show_func=lambda a: printable(str(a.path)) if a else None,
+                hidden=rep.quiet,
+            ) as bar:
+                yield from bar
 
-    def progress(self, items: Sequence[Article], label: str) -> Iterator[Article]:
-        with click.progressbar(
-            items,
-            label=label,
-            file=sys.stderr,
-            item_show_func=lambda a: printable(str(a.path)) if a else None,
-            hidden=self.rep.quiet,
-        ) as bar:
-            yield from bar
+    return _CliEvents()
 
 
 @main.command()
@@ -330,11 +347,13 @@ def build(
       a11ypress build posts/*.md --to epub,pdf,audio -o books --assets public
       a11ypress build content/ --title "User guide" --sort date --to pdf
     """
+    from a11ypress.pipeline import DependencyMissing, build_result_summary, run
+
     options = _options(ctx, paths, config, values)
     _check_out_dir(options.out)
     rep = Reporter(options.quiet)
     try:
-        result = run(paths, options, _CliEvents(rep))
+        result = run(paths, options, _cli_events(rep))
     except InputError as exc:
         raise click.UsageError(exc.diagnostic.format()) from exc
     except DependencyMissing as exc:
@@ -390,6 +409,8 @@ def check(files: tuple[Path, ...], no_ace: bool) -> None:
       a11ypress check out/post.epub out/post.pdf
       a11ypress check --no-ace out/*.epub
     """
+    from a11ypress.judges import JudgeMissing, run_ace, run_epubcheck, run_pdfua
+
     bad = 0
     epubs: list[Path] = []
     pdfs: list[Path] = []
@@ -520,6 +541,7 @@ def speech(
       a11ypress speech post.md
       a11ypress speech --lexicon names.yaml --read-code post.md
     """
+    from a11ypress.document import load
     from a11ypress.render.speech import SpeechOptions, format_script, speech_script
     from a11ypress.render.speech_normalize import load_lexicon
     from a11ypress.tts.engines import neural_voices, piper_languages

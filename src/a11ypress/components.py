@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -144,7 +143,8 @@ def builtin_vocabulary() -> Vocabulary:
 
 @lru_cache(maxsize=1)
 def _builtin() -> Vocabulary:
-    text = resources.files("a11ypress").joinpath("data/components.yaml").read_text("utf-8")
+    # read beside this module (importlib.resources would cost a few ms of imports)
+    text = (Path(__file__).parent / "data" / "components.yaml").read_text("utf-8")
     data = load_mapping(text)
     assert not isinstance(data, YamlProblem), data
     return _parse(dict(data), "builtin components.yaml")

@@ -10,6 +10,7 @@ that (``durable=False``), because it writes one entry per sentence.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import stat
 import tempfile
@@ -69,6 +70,22 @@ def temp_prefix(name: str) -> str:
     return "." + raw.decode("utf-8", "ignore") + "."
 
 
+#: False inside :func:`scratch`: files written there need not reach the disk.
+_DURABLE: contextvars.ContextVar[bool] = contextvars.ContextVar("durable", default=True)
+
+
+@contextlib.contextmanager
+def scratch() -> Iterator[None]:
+    """A block whose atomic writes skip ``fsync``: for files written into a
+    private temporary folder and read back at once (an article task's outputs,
+    which the build then writes durably where they belong)."""
+    token = _DURABLE.set(False)
+    try:
+        yield
+    finally:
+        _DURABLE.reset(token)
+
+
 @contextlib.contextmanager
 def atomic_path(
     path: Path, *, durable: bool = True, mode: int | None = OUTPUT_MODE
@@ -82,7 +99,7 @@ def atomic_path(
     tmp = Path(name)
     try:
         yield tmp
-        if durable:
+        if durable and _DURABLE.get():
             with tmp.open("rb") as fh:
                 os.fsync(fh.fileno())
         if mode is not None:
@@ -105,7 +122,7 @@ def atomic_file(
     ):
         yield fh
         fh.flush()
-        if durable:
+        if durable and _DURABLE.get():
             os.fsync(fh.fileno())
 
 

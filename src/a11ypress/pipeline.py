@@ -30,13 +30,12 @@ from a11ypress.tasks import (
     internal_error,
     run_tasks,
 )
-from a11ypress.transforms.crosslinks import LinkTargets, internal_links
-from a11ypress.transforms.digest import Placed
-from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify, unique_id
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a digest's modules are imported when one is made
     from a11ypress.export.images import ImageFile
+    from a11ypress.transforms.digest import Placed
+
 
 class DependencyMissing(RuntimeError):
     """A system program a chosen format needs is not installed."""
@@ -435,6 +434,8 @@ def _write(state: _Run, owner: str, done: FormatOutcome) -> bool:
 
 def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
     """One book of all articles: folders as parts, links between them internal."""
+    from a11ypress.transforms.digest import digest as make_digest
+
     collected: list[tuple[Article, Document]] = []
     for article in state.events.progress(articles, "Reading"):
         doc = state.load(article)
@@ -484,6 +485,9 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
 
 def _placed(state: _Run, collected: list[tuple[Article, Document]]) -> Iterator[Placed]:
     """The articles placed in their folders, their links to each other rewritten."""
+    from a11ypress.transforms.crosslinks import LinkTargets, internal_links
+    from a11ypress.transforms.digest import Placed
+
     targets = LinkTargets()
     where = next((str(a.site.root) for a, _ in collected if a.site is not None), None)
     for article, doc in collected:

@@ -23,13 +23,12 @@ diagnostics and builds the manifest.  Formats that need speech synthesis
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import signal
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,11 +36,14 @@ from typing import TYPE_CHECKING, Any
 from a11ypress.components import Vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.export import ExportOptions, formats, output_extension, output_paths
+from a11ypress.fsutil import scratch
 from a11ypress.model import Document
 from a11ypress.options import BuildOptions
 from a11ypress.site import SiteArticle
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # multiprocessing is imported only when a pool is started
+    from concurrent.futures import ProcessPoolExecutor
+
     from a11ypress.export.images import ImageFile
 
 #: Formats made in the client, never in a task: they need speech synthesis,
@@ -156,7 +158,7 @@ def _run_article(task: ArticleTask) -> ArticleOutcome:
     diags = (*task.notes, *loaded.diagnostics)
     if loaded.failed:
         return ArticleOutcome(task.path, diags, failed=True)
-    with tempfile.TemporaryDirectory(prefix="a11ypress-task-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="a11ypress-task-") as tmp, scratch():
         rendered = tuple(_render(doc, task, name, Path(tmp)) for name in task.formats)
     from a11ypress.report.manifest import book_model
 
@@ -177,9 +179,11 @@ def _render(doc: Document, task: ArticleTask, name: str, folder: Path) -> Format
         ok = True
     except InputError as exc:
         sink.items.append(exc.diagnostic)
-    except OSError as exc:
-        sink.add("write-failed", f"cannot write {target.name}: {exc.strerror or exc}", None,
-                 Severity.ERROR)  # fmt: skip
+    except OSError as exc:  # named as the output it is written as (a full disk, say)
+        final = task.options.out / target.name
+        sink.add(
+            "write-failed", f"cannot write {final}: {exc.strerror or exc}", None, Severity.ERROR
+        )
     except Exception as exc:  # a bug must not stop the other outputs
         sink.items.append(internal_error(doc.source, exc))
     return FormatOutcome(name, target.name, files if ok else (), tuple(sink.items), ok)
@@ -210,7 +214,11 @@ def crashed(path: Path) -> ArticleOutcome:
 def _maybe_crash(path: Path) -> None:
     """The test hook of :data:`CRASH_ARTICLE_ENV` (only in a worker process)."""
     wanted = os.environ.get(CRASH_ARTICLE_ENV)
-    if wanted and path.name == wanted and multiprocessing.parent_process() is not None:
+    if not wanted or path.name != wanted:
+        return
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
@@ -232,9 +240,16 @@ class InlineExecutor(Executor):
 
 _pools: dict[int, ProcessPoolExecutor] = {}
 
+#: The client converts articles too while it waits for a local pool (taking
+#: them from the end of the queue), so ``jobs`` N means the client and N - 1
+#: worker processes: a batch too small to pay for starting a worker (EPUB
+#: articles take a few milliseconds each) is not slower than a serial build.
+#: Tests turn it off to be sure that a given article goes to a worker.
+CLIENT_WORKS = True
+
 
 def workers_for(options: BuildOptions) -> int:
-    """Worker processes a build uses: ``jobs``, else one per core (on a
+    """Processes converting articles: ``jobs``, else one per core (on a
     ``--cluster``: the threads of the workers it may use)."""
     if options.cluster is not None:
         from a11ypress.cluster import active
@@ -245,13 +260,21 @@ def workers_for(options: BuildOptions) -> int:
     return options.jobs or len(os.sched_getaffinity(0)) or 1
 
 
+#: Formats that take a few milliseconds per article: a batch of only these
+#: formats uses worker processes from :data:`LIGHT_BATCH` articles on (below,
+#: starting a worker, about 0.3 s of imports, costs more than it saves).
+LIGHT_FORMATS = frozenset({"epub", "json"})
+LIGHT_BATCH = 64
+
+
 def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     """Where a build's article tasks run.  ``tasks`` is how many there are,
-    when known: one task, or one job, runs inline in this process; more run on
-    the process-wide pool of :func:`workers_for` spawned workers, kept for the
-    next build in this process (stopped at exit).  With ``--cluster``, the
-    tasks go to the Dask workers that passed the handshake
-    (:meth:`a11ypress.cluster.Cluster.executor`)."""
+    when known: one task, one job, or a small batch of light formats
+    (:data:`LIGHT_BATCH`) runs inline in this process; more run on the
+    process-wide pool of spawned workers (:func:`workers_for`, less the
+    client's share: see :data:`CLIENT_WORKS`), kept for the next build in this
+    process (stopped at exit).  With ``--cluster``, the tasks go to the Dask
+    workers that passed the handshake (:meth:`a11ypress.cluster.Cluster.executor`)."""
     if options.cluster is not None:
         from a11ypress.cluster import active
 
@@ -259,12 +282,17 @@ def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
         if cluster is not None:
             return cluster.executor()
     workers = workers_for(options)
-    if workers == 1 or (tasks is not None and tasks <= 1):
+    light = set(options.formats) <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH
+    if workers == 1 or (tasks is not None and tasks <= 1) or light:
         return InlineExecutor()
-    pool = _pools.get(workers)
+    size = workers - 1 if CLIENT_WORKS else workers
+    pool = _pools.get(size)
     if pool is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")  # never fork a threaded client
-        pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=context)
+        pool = _pools[size] = ProcessPoolExecutor(size, mp_context=context)
         atexit.register(pool.shutdown, wait=True, cancel_futures=True)
     return pool
 
@@ -311,18 +339,12 @@ def run_tasks(
     flight = _Flight(executor_for(options, count))
     window = 2 * workers_for(options) + 2
     source = iter(items)
-    exhausted = False
     while True:
-        while not exhausted and len(flight.queue) < window:
-            item = next(source, None)
-            if item is None:
-                exhausted = True
-            elif isinstance(item, ArticleOutcome):
-                flight.queue.append((item, None))
-            else:
-                flight.queue.append((item, flight.executor.submit(run, item)))
+        _refill(flight, source, window, run)
         if not flight.queue:
             return
+        while _steal(flight, run):
+            _refill(flight, source, window, run)
         item, fut = flight.queue.popleft()
         if fut is None:
             assert isinstance(item, ArticleOutcome)
@@ -330,6 +352,52 @@ def run_tasks(
             continue
         assert isinstance(item, ArticleTask)
         yield _collect(flight, item, fut, options, count, run)
+
+
+def _refill(
+    flight: _Flight,
+    source: Iterator[Item],
+    window: int,
+    run: Callable[[ArticleTask], ArticleOutcome],
+) -> None:
+    """Submit the next items until ``window`` are in flight (or none are left)."""
+    while len(flight.queue) < window:
+        item = next(source, None)
+        if item is None:
+            return
+        if isinstance(item, ArticleOutcome):
+            flight.queue.append((item, None))
+        else:
+            flight.queue.append((item, _submit(flight.executor, run, item)))
+
+
+def _submit(
+    executor: Executor, run: Callable[[ArticleTask], ArticleOutcome], task: ArticleTask
+) -> Future[ArticleOutcome]:
+    """``executor.submit(run, task)``; a pool that broke before it could take
+    the task gives a future holding that error, collected like the others."""
+    try:
+        return executor.submit(run, task)
+    except BrokenExecutor as exc:
+        fut: Future[ArticleOutcome] = Future()
+        fut.set_exception(exc)
+        return fut
+
+
+def _steal(flight: _Flight, run: Callable[[ArticleTask], ArticleOutcome]) -> bool:
+    """While the first task is not done, run in this process the last task no
+    worker has taken yet (local pools only); True when one was run."""
+    head = flight.queue[0][1]
+    if head is None or head.done() or not CLIENT_WORKS:
+        return False
+    if flight.executor not in _pools.values():
+        return False
+    for i in range(len(flight.queue) - 1, -1, -1):
+        item, fut = flight.queue[i]
+        if fut is not None and isinstance(item, ArticleTask) and fut.cancel():
+            flight.queue[i] = (item, InlineExecutor().submit(run, item))
+            return True
+    return False
 
 
 def _collect(
@@ -352,7 +420,7 @@ def _collect(
     discard_executor(flight.executor)
     flight.executor = executor_for(options, count)
     try:
-        outcome = flight.executor.submit(run, task).result()
+        outcome = _submit(flight.executor, run, task).result()
     except BrokenExecutor:
         discard_executor(flight.executor)
         outcome = crashed(task.path)
@@ -363,7 +431,7 @@ def _collect(
     flight.queue.clear()
     for item, old in rest:
         if isinstance(item, ArticleTask) and (old is None or _lost(old)):
-            old = flight.executor.submit(run, item)
+            old = _submit(flight.executor, run, item)
         flight.queue.append((item, old))
     return outcome
 

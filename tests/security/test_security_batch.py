@@ -85,8 +85,11 @@ def test_a_crashing_exporter_does_not_stop_the_batch(
             raise RuntimeError("boom")
         real()["json"][1](doc, out, options, sink)
 
-    monkeypatch.setattr("a11ypress.pipeline.formats", lambda: {**real(), "json": (".json", crash)})
-    res = build(*good, "--to", "json", "-o", tmp_path / "out")
+    patched = lambda: {**real(), "json": (".json", crash)}  # noqa: E731
+    monkeypatch.setattr("a11ypress.pipeline.formats", patched)
+    monkeypatch.setattr("a11ypress.tasks.formats", patched)
+    # --jobs 1: the articles are converted in this process, which is patched
+    res = build(*good, "--to", "json", "-o", tmp_path / "out", "--jobs", "1")
     assert res.exit_code == 1
     assert f"{good[2]}: error: internal error, please report it: RuntimeError: boom" in res.stderr
     assert len(produced(tmp_path / "out")) == 5
@@ -107,7 +110,7 @@ def test_a_crashing_parser_does_not_stop_the_batch(
         return real(text, path, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(document, "parse_text", crash)
-    res = build(*good, "--to", "json", "-o", tmp_path / "out")
+    res = build(*good, "--to", "json", "-o", tmp_path / "out", "--jobs", "1")
     assert res.exit_code == 1
     assert f"{good[3]}: error: internal error, please report it: ValueError" in res.stderr
     assert len(produced(tmp_path / "out")) == 5

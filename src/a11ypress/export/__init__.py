@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 from a11ypress.diagnostics import DiagnosticSink
@@ -42,19 +43,30 @@ def export_json(doc: Document, out: Path, options: ExportOptions, sink: Diagnost
     atomic_write(out, (to_json(doc) + "\n").encode("utf-8"))
 
 
+def _lazy(module: str, name: str) -> Exporter:
+    """The exporter ``name`` of ``module``, imported on its first call (so that
+    a build imports WeasyPrint only for a PDF, the speech stack only for audio)."""
+
+    def export(doc: Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
+        exporter: Exporter = getattr(import_module(module), name)
+        exporter(doc, out, options, sink)
+
+    export.__name__ = export.__qualname__ = name
+    export.__doc__ = f"{module}.{name}, imported when first called."
+    return export
+
+
+_FORMATS: dict[str, tuple[str, Exporter]] = {
+    "epub": (".epub", _lazy("a11ypress.export.epub", "export_epub")),
+    "json": (".json", export_json),
+    "pdf": (".pdf", _lazy("a11ypress.export.pdf", "export_pdf")),
+    "audio": (".mp3", _lazy("a11ypress.export.audio", "export_audio")),
+}
+
+
 def formats() -> dict[str, tuple[str, Exporter]]:
     """Available output formats: name -> (file extension, exporter)."""
-    from a11ypress.export.audio import export_audio
-    from a11ypress.export.epub import export_epub
-    from a11ypress.export.pdf import export_pdf
-
-    table: dict[str, tuple[str, Exporter]] = {
-        "epub": (".epub", export_epub),
-        "json": (".json", export_json),
-        "pdf": (".pdf", export_pdf),
-        "audio": (".mp3", export_audio),
-    }
-    return table
+    return dict(_FORMATS)
 
 
 def output_extension(name: str, default: str, options: ExportOptions) -> str:

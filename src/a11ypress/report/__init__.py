@@ -14,9 +14,6 @@ from typing import Any
 
 from a11ypress.diagnostics import Diagnostic, InputError, Severity
 from a11ypress.fsutil import atomic_write
-from a11ypress.report.collect import collect
-from a11ypress.report.manifest import read_manifest
-from a11ypress.report.page import render_page
 
 
 def write_report(
@@ -24,6 +21,11 @@ def write_report(
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Write the report of the build in ``out_dir`` at ``target`` (HTML) and
     beside it ``<target stem>.json``; returns both paths and the data."""
+    # imported here: a build imports this package for its manifest only
+    from a11ypress.report.collect import collect
+    from a11ypress.report.manifest import read_manifest
+    from a11ypress.report.page import render_page
+
     twin = target.with_suffix(".json")
     sources = {
         Path(a["source_path"]).resolve()
