@@ -24,6 +24,7 @@ a shared machine are noisy: compare the ratios, not the seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pickle
 import resource
@@ -117,8 +118,12 @@ def task_stream(address: str, args: list[str], tmp: Path, n: int) -> dict[str, A
     def submit(self: cl.Cluster, fn: Any, *a: Any) -> Any:
         sent.append(len(pickle.dumps(a)))
         fut = original(self, fn, *a)
-        fut.add_done_callback(lambda f: back.append(len(pickle.dumps(f.result()))))
+        fut.add_done_callback(measure)
         return fut
+
+    def measure(fut: Any) -> None:
+        with contextlib.suppress(Exception):  # released or cancelled before this ran
+            back.append(len(pickle.dumps(fut.result())))
 
     def executor(self: cl.Cluster) -> Any:
         outer = self
@@ -159,6 +164,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--modes", default="digest,per-article", help="digest, per-article or both")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="a11ypress-cluster-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
@@ -180,9 +186,10 @@ def main() -> None:
         )
         modes = {
             "digest": [*files, "--digest", "Bench digest"],
-            "per article": files,
+            "per-article": files,
         }
-        for name, build_args in modes.items():
+        for name in args.modes.split(","):
+            build_args = modes[name]
             local_best = remote_best = float("inf")
             remote_cpu = 0.0
             for _ in range(args.repeat):

@@ -533,6 +533,25 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
     that build to report."""
     from a11ypress.export.audio import prefetch_audio
 
+    if state.options.cluster is not None:  # stream: read on while the workers speak
+        from a11ypress.cluster import active
+        from a11ypress.tts.remote import streaming
+
+        cluster = active()
+        assert cluster is not None
+        with streaming(cluster):
+            for i in range(0, len(articles), STREAM_CHUNK):
+                prefetch_audio(_speakable(state, articles[i : i + STREAM_CHUNK]))
+        return
+    prefetch_audio(_speakable(state, articles))
+
+
+#: ``--cluster``: articles read before their sentences are sent to the workers.
+STREAM_CHUNK = 8
+
+
+def _speakable(state: _Run, articles: list[Article]) -> list[tuple[Document, ExportOptions]]:
+    """The documents of ``articles`` that have an audio edition to make."""
     docs = []
     for article in articles:
         try:
@@ -542,7 +561,7 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
         doc, why = settle(article, loaded.document, state.options)
         if not loaded.failed and why is None:
             docs.append((doc, state.export_options((article.path,), article)))
-    prefetch_audio(docs)
+    return docs
 
 
 def build_result_summary(result: BuildResult) -> str | None:

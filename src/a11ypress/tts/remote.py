@@ -13,6 +13,7 @@ again elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -21,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -40,6 +42,8 @@ _LENGTH = struct.Struct("<Q")
 
 #: One segment sent back: cache key, samples, speech samples, payload.
 Returned = tuple[str, int, int, bytes]
+#: Jobs by (voice, rate, engine).
+Groups = dict[tuple[str | None, int, str], list[Job]]
 
 
 def _maybe_die() -> None:
@@ -179,6 +183,70 @@ def _in_child(jobs: Sequence[Job], root: str) -> None:
     os.waitpid(pid, 0)
 
 
+@dataclass
+class _Stream:
+    """Synthesis submitted and not yet written into the cache (see :func:`streaming`)."""
+
+    cluster: Any
+    """The :class:`a11ypress.cluster.Cluster`."""
+    pending: list[tuple[Any, SpeechCache]] = field(default_factory=list)
+    """Futures not written yet, and the cache each goes to."""
+    keys: set[str] = field(default_factory=set)
+    """Keys already sent (a sentence several articles share is sent once)."""
+
+    def submit(self, groups: Groups, cache: SpeechCache) -> None:
+        """Send the batches of the jobs not sent yet; write what has arrived."""
+        for group in groups.values():
+            fresh = [j for j in group if j.key not in self.keys]
+            self.keys.update(j.key for j in fresh)
+            for i in range(0, len(fresh), BATCH):
+                fut = self.cluster.submit(synthesise_batch, fresh[i : i + BATCH])
+                self.pending.append((fut, cache))
+        self.collect(wait=False)
+
+    def collect(self, wait: bool) -> None:
+        """Write the segments that have arrived (``wait``: all of them)."""
+        from distributed import as_completed
+
+        where = {fut.key: cache for fut, cache in self.pending}
+        written: set[str] = set()
+        done: Iterable[Any] = [f for f, _ in self.pending if f.done()]
+        if wait:
+            done = as_completed([f for f, _ in self.pending], loop=self.cluster.client.loop)
+        for fut in done:
+            written.add(fut.key)
+            try:
+                segments: list[Returned] = fut.result()
+            except Exception:  # left for the article's own build to retry and report
+                segments = []
+            for key, samples, speech, payload in segments:
+                where[fut.key].write(key, Segment(samples, speech, payload))
+            fut.release()
+        self.pending = [(f, c) for f, c in self.pending if f.key not in written]
+
+
+_stream: _Stream | None = None
+
+
+@contextlib.contextmanager
+def streaming(cluster: Any) -> Iterator[None]:
+    """Inside the block, :func:`run_remote` on ``cluster`` sends its batches and
+    returns at once, so the client goes on reading the next articles while the
+    workers synthesise; segments are written into the cache as they arrive,
+    and all of them by the end of the block.  A batch that failed is left for
+    the article's own build (which tries again and reports it); on an error
+    (or Ctrl-C) inside the block, the rest is cancelled."""
+    global _stream
+    stream = _Stream(cluster)
+    _stream = stream
+    try:
+        yield
+        stream.collect(wait=True)
+    finally:
+        _stream = None
+        cluster.client.cancel([f for f, _ in stream.pending if not f.done()])
+
+
 def run_remote(
     cluster: Any,
     groups: dict[tuple[str | None, int, str], list[Job]],
@@ -192,6 +260,9 @@ def run_remote(
     on its worker."""
     from distributed import as_completed
 
+    if _stream is not None and _stream.cluster is cluster:
+        _stream.submit(groups, cache)
+        return 0
     futures = [
         cluster.submit(synthesise_batch, group[i : i + BATCH])
         for group in groups.values()
@@ -207,9 +278,8 @@ def run_remote(
             if update is not None:
                 update(len(segments))
             fut.release()
-    finally:
-        for fut in futures:
-            fut.cancel()
+    finally:  # interrupted (Ctrl-C) or failed: the rest is not wanted
+        cluster.client.cancel([f for f in futures if not f.done()])
     return received
 
 
