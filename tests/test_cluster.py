@@ -204,3 +204,48 @@ def test_unreachable_scheduler_exits_4(tmp_path: Path, kind: str) -> None:
     assert proc.returncode == 4, proc.stderr
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in proc.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_tls_with_dask_configuration(tmp_path: Path, local: tuple[Path, Path, list[str]]) -> None:
+    """A tls:// scheduler: the build works with Dask's TLS settings in the
+    environment (same bytes), and fails at once with exit 4 without them."""
+    from distributed.security import Security
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+         "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    files = {"tls_ca_file": str(cert)}
+    for role in ("scheduler", "worker", "client"):
+        files[f"tls_{role}_cert"], files[f"tls_{role}_key"] = str(cert), str(key)
+    security = Security(require_encryption=True, **files)
+    article = next(p for p in SAMPLES if p.stem == "inline")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None, protocol="tls://", security=security,
+    ) as lc:  # fmt: skip
+        address = lc.scheduler_address
+        assert address.startswith("tls://")
+        cmd = [sys.executable, "-m", "a11ypress", "build", str(article), "--to", "epub,audio",
+               "-q", "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"),
+               "--cluster", address]  # fmt: skip
+        bare = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+        proc = subprocess.run(cmd, env=bare, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 4, proc.stderr
+        assert "is a tls:// address, but Dask's TLS configuration" in proc.stderr
+        env = {
+            **bare,
+            "DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True",
+            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(cert),
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(key),
+        }
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    for name in ("inline.epub", "inline.mp3", "inline.vtt"):
+        assert (tmp_path / "out" / name).read_bytes() == (local[0] / name).read_bytes(), name

@@ -227,6 +227,16 @@ def connect(address: str, piper: bool = False) -> Cluster:
     if "://" not in address:
         address = "tcp://" + address
     _probe(address)
+    if address.startswith("tls://"):
+        from distributed.security import Security
+
+        if Security().get_connection_args("client").get("ssl_context") is None:
+            raise ClusterUnavailable(
+                f"{address} is a tls:// address, but Dask's TLS configuration gives "
+                "this client no certificate: set distributed.comm.tls.ca-file, "
+                ".client.cert and .client.key (or DASK_DISTRIBUTED__COMM__TLS__CA_FILE, "
+                "__CLIENT__CERT, __CLIENT__KEY)"
+            )
     client = _client(distributed.Client, address)
     try:
         return _handshake(client, address, piper)
@@ -241,22 +251,26 @@ def _client(make: Callable[..., Any], address: str) -> Any:
     connection, not a listener that never answers, so the client is made in
     a daemon thread, left behind if it hangs (it cannot keep the process alive)."""
     box: dict[str, Any] = {}
+    answered = threading.Event()
 
     def attempt() -> None:
         try:
             box["client"] = make(
                 address, timeout=CONNECT_TIMEOUT, set_as_default=False, direct_to_workers=False
             )
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
+            answered.set()
+        except BaseException as exc:
+            # Only its text, said before the exception (and with it the half-made
+            # client, whose closing can take seconds) is let go, in this thread.
+            box["error"] = f"{type(exc).__name__}: {exc}"
+            answered.set()
 
     thread = threading.Thread(target=attempt, name="a11ypress-connect", daemon=True)
     thread.start()
-    thread.join(CONNECT_TIMEOUT)
-    problem = box.get("error")
+    answered.wait(CONNECT_TIMEOUT)
     if "client" in box:
         return box["client"]
-    why = f"{type(problem).__name__}: {problem}" if problem is not None else "no answer"
+    why = box.get("error", "no answer")
     raise ClusterUnavailable(
         f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s "
         f"({why}); is `dask scheduler` running there, and for tls:// are the "
