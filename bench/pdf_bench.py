@@ -165,7 +165,7 @@ def _same_files(a: Path, b: Path) -> bool:
 def batch_figures(count: int, repeat: int) -> None:
     """Articles without --digest to EPUB and PDF with one and two jobs; EPUB
     also with ten times as many articles (a batch of fewer than 64 EPUBs is
-    converted in the client alone: see a11ypress.tasks.LIGHT_BATCH)."""
+    converted in the main process alone: see a11ypress.tasks.LIGHT_BATCH)."""
     with tempfile.TemporaryDirectory(prefix="a11ypress-batch-bench-") as tmp_name:
         tmp = Path(tmp_name)
         files = _generated(tmp / "in", count * 10)

@@ -54,7 +54,6 @@ def test_worker_crash_fails_its_article_alone(
     (``worker-crashed``), the others are built, and the build does not hang."""
     close_executors()  # the workers must see the variable
     monkeypatch.setenv(CRASH_ARTICLE_ENV, SAMPLES[1].name)
-    monkeypatch.setattr(tasks, "CLIENT_WORKS", False)  # every article goes to a worker
     monkeypatch.setattr(tasks, "LIGHT_BATCH", 0)  # even JSON only
     try:
         result = _build(SAMPLES[:4], tmp_path / "out", 2, "json")

@@ -261,8 +261,8 @@ class BuildOptions:
     """Pronunciation lexicon file."""
     jobs: int | None = option(
         None,
-        "Processes converting at once: articles parsed and rendered (this "
-        "process and N-1 workers) and speech synthesis workers (default: one per core).",
+        "Worker processes: articles parsed and rendered at once (without "
+        "--digest), and speech synthesis workers (default: one per core).",
         flags=("-j", "--jobs"),
         kind="int",
         bounds=(1, 64),
