@@ -143,7 +143,7 @@ def run_article(task: ArticleTask) -> ArticleOutcome:
     if loaded.failed:
         return ArticleOutcome(task.path, diags, failed=True)
     with tempfile.TemporaryDirectory(prefix="a11ypress-task-") as tmp, scratch():
-        rendered = tuple(_render(doc, task, name, Path(tmp)) for name in task.formats)
+        rendered = tuple(_render(doc, task, fmt, Path(tmp)) for fmt in task.formats)
     from a11ypress.report.manifest import book_model
 
     model = book_model(doc, [task.path], task.export.assets)
@@ -282,7 +282,9 @@ class _Flight:
     """Tasks submitted and not yet collected, in input order."""
 
     executor: Executor
+    """Where the tasks run (replaced when a local pool breaks)."""
     queue: deque[tuple[Item, Future[ArticleOutcome] | None]] = field(default_factory=deque)
+    """Each item and its future (None: an outcome already known), in input order."""
 
 
 def run_tasks(
