@@ -39,6 +39,7 @@ bench: setup-dev
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/epub_bench.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/site_bench.py
 	$(BIN)/python bench/audio_bench.py
 

@@ -54,7 +54,6 @@ def test_worker_crash_fails_its_article_alone(
     (``worker-crashed``), the others are built, and the build does not hang."""
     close_executors()  # the workers must see the variable
     monkeypatch.setenv(CRASH_ARTICLE_ENV, SAMPLES[1].name)
-    monkeypatch.setattr(tasks, "CLIENT_WORKS", False)  # every article goes to a worker
     monkeypatch.setattr(tasks, "LIGHT_BATCH", 0)  # even JSON only
     try:
         result = _build(SAMPLES[:4], tmp_path / "out", 2, "json")
@@ -74,12 +73,12 @@ def test_pool_is_kept_for_the_next_build(tmp_path: Path) -> None:
     from a11ypress.options import BuildOptions
     from a11ypress.tasks import executor_for
 
-    options = BuildOptions(formats=("pdf",), jobs=3)
+    options = BuildOptions(formats=("pdf",), jobs=2)
     first = executor_for(options, 10)
-    _build(SAMPLES[:3], tmp_path / "a", 3, "pdf")
-    _build(SAMPLES[3:6], tmp_path / "b", 3, "pdf")
+    _build(SAMPLES[:3], tmp_path / "a", 2, "pdf")
+    _build(SAMPLES[3:6], tmp_path / "b", 2, "pdf")
     assert executor_for(options, 10) is first
-    assert executor_for(BuildOptions(formats=("epub",), jobs=3), 10).__class__.__name__ == (
+    assert executor_for(BuildOptions(formats=("epub",), jobs=2), 10).__class__.__name__ == (
         "InlineExecutor"
     )
 

@@ -264,8 +264,8 @@ class BuildOptions:
     """Pronunciation lexicon file."""
     jobs: int | None = option(
         None,
-        "Worker processes: articles parsed and rendered at once, and speech "
-        "synthesis (default: one per core).",
+        "Worker processes: articles parsed and rendered at once (without "
+        "--digest), and speech synthesis workers (default: one per core).",
         flags=("-j", "--jobs"),
         kind="int",
         bounds=(1, 64),

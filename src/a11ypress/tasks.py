@@ -159,7 +159,7 @@ def _run_article(task: ArticleTask) -> ArticleOutcome:
     if loaded.failed:
         return ArticleOutcome(task.path, diags, failed=True)
     with tempfile.TemporaryDirectory(prefix="a11ypress-task-") as tmp, scratch():
-        rendered = tuple(_render(doc, task, name, Path(tmp)) for name in task.formats)
+        rendered = tuple(_render(doc, task, fmt, Path(tmp)) for fmt in task.formats)
     from a11ypress.report.manifest import book_model
 
     model = book_model(doc, [task.path], task.export.assets)
@@ -240,13 +240,6 @@ class InlineExecutor(Executor):
 
 _pools: dict[int, ProcessPoolExecutor] = {}
 
-#: The client converts articles too while it waits for a local pool (taking
-#: them from the end of the queue), so ``jobs`` N means the client and N - 1
-#: worker processes: a batch too small to pay for starting a worker (EPUB
-#: articles take a few milliseconds each) is not slower than a serial build.
-#: Tests turn it off to be sure that a given article goes to a worker.
-CLIENT_WORKS = True
-
 
 def workers_for(options: BuildOptions) -> int:
     """Processes converting articles: ``jobs``, else one per core (on a
@@ -271,10 +264,10 @@ def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     """Where a build's article tasks run.  ``tasks`` is how many there are,
     when known: one task, one job, or a small batch of light formats
     (:data:`LIGHT_BATCH`) runs inline in this process; more run on the
-    process-wide pool of spawned workers (:func:`workers_for`, less the
-    client's share: see :data:`CLIENT_WORKS`), kept for the next build in this
-    process (stopped at exit).  With ``--cluster``, the tasks go to the Dask
-    workers that passed the handshake (:meth:`a11ypress.cluster.Cluster.executor`)."""
+    process-wide pool of :func:`workers_for` spawned workers, kept for the
+    next build in this process (stopped at exit).  With ``--cluster``, the
+    tasks go to the Dask workers that passed the handshake
+    (:meth:`a11ypress.cluster.Cluster.executor`)."""
     if options.cluster is not None:
         from a11ypress.cluster import active
 
@@ -285,14 +278,13 @@ def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     light = set(options.formats) <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH
     if workers == 1 or (tasks is not None and tasks <= 1) or light:
         return InlineExecutor()
-    size = workers - 1 if CLIENT_WORKS else workers
-    pool = _pools.get(size)
+    pool = _pools.get(workers)
     if pool is None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")  # never fork a threaded client
-        pool = _pools[size] = ProcessPoolExecutor(size, mp_context=context)
+        pool = _pools[workers] = ProcessPoolExecutor(workers, mp_context=context)
         atexit.register(pool.shutdown, wait=True, cancel_futures=True)
     return pool
 
@@ -321,7 +313,9 @@ class _Flight:
     """Tasks submitted and not yet collected, in input order."""
 
     executor: Executor
+    """Where the tasks run (replaced when a local pool breaks)."""
     queue: deque[tuple[Item, Future[ArticleOutcome] | None]] = field(default_factory=deque)
+    """Each item and its future (None: an outcome already known), in input order."""
 
 
 def run_tasks(
@@ -343,8 +337,6 @@ def run_tasks(
         _refill(flight, source, window, run)
         if not flight.queue:
             return
-        while _steal(flight, run):
-            _refill(flight, source, window, run)
         item, fut = flight.queue.popleft()
         if fut is None:
             assert isinstance(item, ArticleOutcome)
@@ -382,22 +374,6 @@ def _submit(
         fut: Future[ArticleOutcome] = Future()
         fut.set_exception(exc)
         return fut
-
-
-def _steal(flight: _Flight, run: Callable[[ArticleTask], ArticleOutcome]) -> bool:
-    """While the first task is not done, run in this process the last task no
-    worker has taken yet (local pools only); True when one was run."""
-    head = flight.queue[0][1]
-    if head is None or head.done() or not CLIENT_WORKS:
-        return False
-    if flight.executor not in _pools.values():
-        return False
-    for i in range(len(flight.queue) - 1, -1, -1):
-        item, fut = flight.queue[i]
-        if fut is not None and isinstance(item, ArticleTask) and fut.cancel():
-            flight.queue[i] = (item, InlineExecutor().submit(run, item))
-            return True
-    return False
 
 
 def _collect(
