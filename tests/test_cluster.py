@@ -249,3 +249,22 @@ def test_tls_with_dask_configuration(tmp_path: Path, local: tuple[Path, Path, li
         assert proc.returncode == 0, proc.stderr
     for name in ("inline.epub", "inline.mp3", "inline.vtt"):
         assert (tmp_path / "out" / name).read_bytes() == (local[0] / name).read_bytes(), name
+
+
+def test_image_candidates() -> None:
+    """Every way an article names an image is found in its text (the cluster
+    ships what the client finds for each): Markdown images, component props,
+    front-matter values, and bare file names."""
+    from a11ypress.shipped import image_candidates
+
+    text = (
+        "---\ncover: /img/cover.webp\nimage:\n  src: ./hero.JPG\n---\n"
+        '![A](./a.png "t") ![](<b c.gif>) ::nuxt-img{src="./p.svg" alt="x"}\n'
+        "<img src='/x/y.jpeg'> see pictures/plan.png and [doc](other.md)\n"
+        ':::figure{src="./my photo.png"}\n'
+    )
+    found = image_candidates(text)
+    for want in ("/img/cover.webp", "./hero.JPG", "./a.png", "b c.gif", "./p.svg", "/x/y.jpeg",
+                 "pictures/plan.png", "other.md", "./my photo.png"):  # fmt: skip
+        assert want in found, want
+    assert len(found) == len(set(found))

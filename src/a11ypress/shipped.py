@@ -31,8 +31,10 @@ _files: Mapping[str, bytes] | None = None
 #: Where an article may name an image: a Markdown link or image target, an
 #: attribute or front-matter value, or any word ending in an image extension.
 _CANDIDATES = re.compile(
-    r"\]\(\s*<?([^)\s>]+)"
-    r"|\b(?:src|image|cover|poster|img|icon|logo|href)\s*[=:]\s*[\"']?([^\"'\s)}\]>]+)"
+    r"\]\(\s*<([^>\n]+)>"
+    r"|\]\(\s*([^)\s<>]+)"
+    r"|\b(?:src|image|cover|poster|img|icon|logo|href)\s*[=:]\s*"
+    r"(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\"'\s)}\]>]+))"
     r"|([^\s\"'()<>\[\]{}=:]+\.(?:png|jpe?g|gif|webp|svg)(?:[?#][^\s\"'()<>\[\]{}]*)?)",
     re.IGNORECASE,
 )
