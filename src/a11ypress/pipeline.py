@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -539,11 +539,19 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
 
         cluster = active()
         assert cluster is not None
-        with streaming(cluster):
+        with streaming(cluster, progress=not state.options.quiet):
             for i in range(0, len(articles), STREAM_CHUNK):
-                prefetch_audio(_speakable(state, articles[i : i + STREAM_CHUNK]))
+                docs = _speakable(state, articles[i : i + STREAM_CHUNK])
+                # no progress bar per chunk: each only sends its sentences
+                prefetch_audio([(d, _no_progress(o)) for d, o in docs])
         return
     prefetch_audio(_speakable(state, articles))
+
+
+def _no_progress(options: ExportOptions) -> ExportOptions:
+    """``options`` without the audio's progress bar."""
+    audio = options.audio
+    return replace(options, audio=replace(audio, progress=False) if audio else None)
 
 
 #: ``--cluster``: articles read before their sentences are sent to the workers.

@@ -193,6 +193,8 @@ class _Stream:
     """Futures not written yet, and the cache each goes to."""
     keys: set[str] = field(default_factory=set)
     """Keys already sent (a sentence several articles share is sent once)."""
+    written: int = 0
+    """Sentences written into the cache so far."""
 
     def submit(self, groups: Groups, cache: SpeechCache) -> None:
         """Send the batches of the jobs not sent yet; write what has arrived."""
@@ -204,8 +206,9 @@ class _Stream:
                 self.pending.append((fut, cache))
         self.collect(wait=False)
 
-    def collect(self, wait: bool) -> None:
-        """Write the segments that have arrived (``wait``: all of them)."""
+    def collect(self, wait: bool, update: Callable[[int], None] | None = None) -> None:
+        """Write the segments that have arrived (``wait``: all of them);
+        ``update(n)`` after each batch of n sentences written."""
         from distributed import as_completed
 
         where = {fut.key: cache for fut, cache in self.pending}
@@ -221,7 +224,10 @@ class _Stream:
                 segments = []
             for key, samples, speech, payload in segments:
                 where[fut.key].write(key, Segment(samples, speech, payload))
+            self.written += len(segments)
             fut.release()
+            if update is not None:
+                update(len(segments))
         self.pending = [(f, c) for f, c in self.pending if f.key not in written]
 
 
@@ -229,19 +235,29 @@ _stream: _Stream | None = None
 
 
 @contextlib.contextmanager
-def streaming(cluster: Any) -> Iterator[None]:
+def streaming(cluster: Any, progress: bool = False) -> Iterator[None]:
     """Inside the block, :func:`run_remote` on ``cluster`` sends its batches and
     returns at once, so the client goes on reading the next articles while the
     workers synthesise; segments are written into the cache as they arrive,
     and all of them by the end of the block.  A batch that failed is left for
     the article's own build (which tries again and reports it); on an error
-    (or Ctrl-C) inside the block, the rest is cancelled."""
+    (or Ctrl-C) inside the block, the rest is cancelled.  ``progress``: a
+    progress bar on stderr while the last sentences are awaited."""
     global _stream
     stream = _Stream(cluster)
     _stream = stream
     try:
         yield
-        stream.collect(wait=True)
+        if not progress or not stream.pending:
+            stream.collect(wait=True)
+        else:
+            import click
+
+            left = len(stream.keys) - stream.written
+            with click.progressbar(
+                length=left, label="Speaking", file=sys.stderr, show_eta=True
+            ) as bar:
+                stream.collect(wait=True, update=bar.update)
     finally:
         _stream = None
         cluster.client.cancel([f for f, _ in stream.pending if not f.done()])
