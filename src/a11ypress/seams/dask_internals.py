@@ -23,7 +23,7 @@ VERSION = check_version("distributed", lambda v: v == "2026.8.0", PIN)
 #: Every undocumented name used, for the canary test.
 PRIVATE: tuple[Private, ...] = (
     Private("distributed.worker", "Worker.set_resources", ("self", "resources")),
-    Private("distributed.worker_state_machine", "WorkerState.nthreads"),
+    Private("distributed.worker_state_machine", "WorkerState.nthreads", on_instance=True),
 )
 
 
