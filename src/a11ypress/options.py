@@ -77,7 +77,7 @@ class BuildOptions:
     # ------------------------------------------------------------ output
     formats: tuple[str, ...] = option(
         ("epub",),
-        "Comma-separated output formats: epub, pdf, audio, json.",
+        "Comma-separated output formats: epub, pdf, audio, read-aloud, json.",
         flags=("--to",),
         kind="formats",
         metavar="FORMATS",

@@ -217,7 +217,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     asked for without ffmpeg, audio without espeak-ng, or Piper audio without
     the neural engine or its voice; every other problem is a diagnostic."""
     events = events or Events()
-    if "audio" in options.formats:
+    if _speaks(options):
         from a11ypress.tts.engine import espeak_missing
 
         problem = espeak_missing()
@@ -236,7 +236,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
                 Severity.ERROR,
             )
         )
-    if "audio" in options.formats and options.engine == "piper":
+    if _speaks(options) and options.engine == "piper":
         from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
 
         try:
@@ -256,6 +256,11 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     return state.result
 
 
+def _speaks(options: BuildOptions) -> bool:
+    """True when a chosen format is narrated (the audio edition, the read-aloud book)."""
+    return "audio" in options.formats or "read-aloud" in options.formats
+
+
 def _write_manifest(state: _Run) -> None:
     """Record the books written in the output folder's build manifest (read
     by ``a11ypress report``); never written over an input."""
@@ -271,7 +276,7 @@ def _write_manifest(state: _Run) -> None:
 
 def _build_each(state: _Run, articles: list[Article]) -> None:
     """One output per article, read and written one at a time."""
-    if "audio" in state.options.formats and len(articles) > 1:
+    if _speaks(state.options) and len(articles) > 1:
         _prefetch_audio(state, articles)
     used: set[str] = set()
     for article in state.events.progress(articles, "Converting"):
@@ -328,7 +333,13 @@ def _build_digest(state: _Run, articles: list[Article], title: str) -> None:
     diags = [d for d in log[:mark] if d.file in names] + log[mark:]
     state.books.append(
         book_entry(
-            slugify(title), book, sources, state.written, diags, options.assets, True,
+            slugify(title),
+            book,
+            sources,
+            state.written,
+            diags,
+            options.assets,
+            True,
             state.options.out,
         )
     )

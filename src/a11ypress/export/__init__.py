@@ -47,12 +47,14 @@ def formats() -> dict[str, tuple[str, Exporter]]:
     from a11ypress.export.audio import export_audio
     from a11ypress.export.epub import export_epub
     from a11ypress.export.pdf import export_pdf
+    from a11ypress.export.readaloud import EXTENSION, export_readaloud
 
     table: dict[str, tuple[str, Exporter]] = {
         "epub": (".epub", export_epub),
         "json": (".json", export_json),
         "pdf": (".pdf", export_pdf),
         "audio": (".mp3", export_audio),
+        "read-aloud": (EXTENSION, export_readaloud),
     }
     return table
 
