@@ -130,7 +130,8 @@ def build_epub(
             "epub2_guide": False,
             "epub3_landmark": False,
             "raise_exceptions": True,
-            "compresslevel": 9,
+            # rewritten (and compressed) by _normalise_zip: not worth compressing twice
+            "compresslevel": 0,
         },
     )
     return _normalise_zip(buf.getvalue(), build_time(meta.date))
@@ -454,5 +455,8 @@ def _normalise_zip(data: bytes, stamp: datetime.datetime) -> bytes:
                 if name.endswith(".opf"):
                     body = _fix_opf(body)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                dst.writestr(info, body, compresslevel=9)
+                # MP3 (a read-aloud book's narration) gains as much at level 1 (its
+                # silent frames) as at 9, in three quarters of the time
+                level = 1 if name.endswith(".mp3") else 9
+                dst.writestr(info, body, compresslevel=level)
     return out.getvalue()
