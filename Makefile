@@ -41,6 +41,7 @@ bench: setup-dev
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/site_bench.py
 	$(BIN)/python bench/audio_bench.py
+	$(BIN)/python bench/readaloud_bench.py
 
 ## make check: run the judges (EPUBCheck, Ace, the PDF/UA-1 checker) on what `make run` wrote
 check: setup-dev
