@@ -235,9 +235,93 @@ def test_last_clip_ends_inside_the_decoded_audio(built: dict[str, Path], tmp_pat
                 assert _ms(audio.get("clipEnd")) <= decoded_ms, (name, audio.get("src"))
 
 
+@pytest.fixture(scope="module")
+def paged(built: dict[str, Path]) -> dict[str, Path]:
+    """EPUBs and read-aloud books built with their PDF in the same run (so with
+    print page numbers): long-read and images, and their digest."""
+    out = built["images"].parent / "paged"
+    cache = built["images"].parent / "cache"
+    inputs = [p for p in SAMPLES if p.stem in ("long-read", "images")]
+    common = {"out": out, "assets": ASSETS, "cache_dir": cache, "jobs": 2}
+    made: dict[str, Path] = {}
+    for title in (None, "Paged"):
+        result = a11ypress.build(
+            inputs, formats=["epub", "pdf", "read-aloud"], title=title, **common
+        )
+        assert result.ok, [d.format() for d in result.diagnostics]
+        made |= {p.name: p for p in result.outputs if p.suffix == ".epub"}
+    return made
+
+
+def _markers(book: Path) -> list[tuple[int, list[str]]]:
+    """(page, the next words of the text) of each page-break marker, in order."""
+    out = []
+    with zipfile.ZipFile(book) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("EPUB/text/ch")):
+            root = etree.fromstring(z.read(name))
+            for span in root.iterfind(".//h:span[@role='doc-pagebreak']", NS):
+                assert span.get("{http://www.idpf.org/2007/ops}type") == "pagebreak"
+                assert not "".join(span.itertext()), "a marker shows no text"
+                after = " ".join(str(t) for t in span.xpath("following::text()")[:12])
+                out.append((int(span.get("aria-label")), re.findall(r"\w+", after)[:3]))
+    return out
+
+
+def test_page_markers_sit_at_the_first_word_of_each_pdf_page(paged: dict[str, Path]) -> None:
+    for name, book in paged.items():
+        pdf = book.parent / (name.split(".")[0] + ".pdf")
+        count = int(
+            re.search(
+                r"Pages:\s+(\d+)",
+                subprocess.run(
+                    ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+                ).stdout,
+            ).group(1)
+        )
+        markers = _markers(book)
+        pages = [k for k, _ in markers]
+        assert pages == sorted(set(pages)) and pages[-1] <= count, (name, pages)
+        if "Paged" not in name and not name.startswith("paged"):
+            assert pages == list(range(1, count + 1)), (name, pages)  # every page of an article
+        for k, first in markers:
+            text = subprocess.run(
+                ["pdftotext", "-f", str(k), "-l", str(k), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            shown = " ".join(re.findall(r"\w+", text)[:30])  # after the running header
+            assert " ".join(first) in shown, (name, k, first, shown)
+
+
+def test_page_list_and_metadata(paged: dict[str, Path]) -> None:
+    for name, book in paged.items():
+        with zipfile.ZipFile(book) as z:
+            nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+            opf = etree.fromstring(z.read("EPUB/content.opf"))
+            smil = b"".join(z.read(n) for n in z.namelist() if n.endswith(".smil"))
+        listed = nav.find(".//h:nav[@role='doc-pagelist']", NS)
+        assert listed is not None, name
+        hrefs = [a.get("href") for a in listed.iterfind(".//h:a", NS)]
+        assert [h.split("#page-")[1] for h in hrefs] == [str(k) for k, _ in _markers(book)]
+        props = {m.get("property"): m.text for m in opf.iterfind(".//opf:meta", NS)}
+        assert props["pageBreakSource"] == name.split(".")[0] + ".pdf"
+        features = [m.text for m in opf.iterfind(".//opf:meta[@property]", NS)]
+        assert "printPageNumbers" in features
+        assert b"#page-" not in smil  # the narration never reads a page number
+
+
+def test_page_source_pdf_without_building_the_pdf(tmp_path: Path) -> None:
+    images = next(p for p in SAMPLES if p.stem == "images")
+    result = a11ypress.build([images], out=tmp_path, assets=ASSETS, page_source="pdf")
+    assert result.ok and [p.name for p in result.outputs] == ["images.epub"]
+    assert not (tmp_path / "images.pdf").exists()
+    assert [k for k, _ in _markers(tmp_path / "images.epub")] == [1, 2, 3]
+
+
 @pytest.mark.judge
-def test_judges_find_nothing(built: dict[str, Path]) -> None:
-    verdicts = run_epubcheck(list(built.values()))
+def test_judges_find_nothing(built: dict[str, Path], paged: dict[str, Path]) -> None:
+    verdicts = run_epubcheck([*built.values(), *paged.values()])
     assert all(v.ok for v in verdicts), [(v.path.name, v.findings) for v in verdicts if not v.ok]
     if shutil.which("chromium") is None:
         pytest.skip("Ace needs Chromium")

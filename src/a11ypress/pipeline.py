@@ -8,7 +8,7 @@ prints them; the API only collects them into the :class:`BuildResult`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from a11ypress.components import Vocabulary, load_vocabulary
@@ -132,11 +132,23 @@ class _Run:
             image_dpi=o.image_dpi,
         )
 
+    def with_pages(self, options: ExportOptions, stem: str) -> ExportOptions:
+        """``options`` with a fresh :class:`PrintPages` for one document's exports,
+        when its EPUBs carry the PDF edition's page numbers."""
+        o = self.options
+        wanted = o.page_source == "pdf" or (o.page_source == "auto" and "pdf" in o.formats)
+        if not wanted or not {"epub", "read-aloud"} & set(o.formats):
+            return options
+        from a11ypress.export.pagebreaks import PrintPages
+
+        return replace(options, pages=PrintPages(f"{stem}.pdf", o.paper))
+
     def export(self, doc: Document, stem: str, options: ExportOptions) -> bool:
         """Run each chosen exporter on one document; True when all succeeded.
         The files written are left in :attr:`written`."""
         ok = True
         self.written = []
+        options = self.with_pages(options, stem)
         for name in self.options.formats:
             ext = formats()[name][0]
             target = self.options.out / (stem + output_extension(name, ext, options))

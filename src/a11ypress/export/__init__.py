@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.fsutil import atomic_write
 from a11ypress.model import Document
 from a11ypress.serialize import to_json
 from a11ypress.tts.options import AudioOptions
+
+if TYPE_CHECKING:
+    from a11ypress.export.pagebreaks import PrintPages
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,9 @@ class ExportOptions:
     """Options of the ``audio`` format (None: defaults)."""
     image_dpi: int = 200
     """PDF: largest resolution of images at their printed size (photos become JPEG)."""
+    pages: PrintPages | None = None
+    """The PDF edition whose page numbers the EPUBs carry (one per document
+    and run, shared by its exports), or None for no page numbers."""
 
 
 Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]

@@ -33,6 +33,7 @@ from a11ypress.export.book import (
     toc_tree,
 )
 from a11ypress.export.images import ImageCollector, ImageFile, find_image
+from a11ypress.export.pagebreaks import PageBreak, place_page_breaks
 from a11ypress.export.printimages import for_reader
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, el, new_document, serialize, set_lang
@@ -104,21 +105,22 @@ def build_epub(
     if extras is not None:
         css += extras.css.encode("utf-8")
     book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css", content=css))
-    spine_items, found = _chapter_items(book, chapters, files, lang, options, sink, extras)
+    spine_items, found, breaks = _chapter_items(book, doc, chapters, files, options, sink, extras)
     narrated = extras.finish_book(book, spine_items) if extras is not None else None
 
     cover_item = _cover(meta, chapters, files, options, sink)
     title_page = _xhtml_item("titlepage", "text/title.xhtml", _title_page(meta, lang, cover_item))
     book.add_item(title_page)
     nav = _xhtml_item(
-        "nav", "nav.xhtml", _nav(meta, lang, chapters, has_cover=cover_item is not None)
+        "nav", "nav.xhtml", _nav(meta, lang, chapters, breaks, has_cover=cover_item is not None)
     )
     nav.properties = ["nav"]
     book.add_item(nav)
     _add_images(book, files, cover_item)
 
     images = sum(len(f.images) for f in found) + (1 if cover_item else 0)
-    _a11y_metadata(book, chapters, images, sum(f.missing_alt for f in found), narrated)
+    source = options.pages.name if options.pages is not None and breaks else None
+    _a11y_metadata(book, chapters, images, sum(f.missing_alt for f in found), narrated, source)
     book.spine = [title_page, nav, *spine_items]
 
     buf = io.BytesIO()
@@ -171,18 +173,20 @@ def _xhtml_item(uid: str, file_name: str, content: bytes) -> epub.EpubItem:
 
 def _chapter_items(
     book: epub.EpubBook,
+    doc: m.Document,
     chapters: list[Chapter],
     files: dict[str, ImageFile],
-    lang: str,
     options: ExportOptions,
     sink: DiagnosticSink,
     extras: BookExtras | None = None,
-) -> tuple[list[epub.EpubItem], list[RenderResult]]:
-    """Render every chapter into the book (images collected into ``files``):
-    the spine items, and what each chapter holds."""
+) -> tuple[list[epub.EpubItem], list[RenderResult], list[PageBreak]]:
+    """Render every chapter into the book (images collected into ``files``),
+    with the PDF edition's page breaks when asked: the spine items, what each
+    chapter holds, and the page breaks placed."""
+    lang = doc.metadata.language or "en"
     digest = len(chapters) > 1
-    items: list[epub.EpubItem] = []
     found: list[RenderResult] = []
+    roots: list[tuple[str, etree._Element]] = []
     links = chapter_hrefs(
         chapters,
         lambda j, anchor: f"ch{j:03d}.xhtml" + (f"#c{j}-{anchor}" if anchor and digest else ""),
@@ -201,16 +205,21 @@ def _chapter_items(
         )
         root, body = new_document(ch.doc.metadata.title or "Untitled", lang, render.stylesheets)
         _, result = render_article_into(body, ch.doc, render, src_sink)
-        if extras is not None:
-            extras.finish_chapter(i, ch.file_name, root)
-        content = serialize(root)
         sink.items.extend(src_sink.items)
         ch.headings = list(result.headings)
         found.append(result)
-        item = _xhtml_item(f"ch{i:03d}", ch.file_name, content)
+        roots.append((ch.file_name, root))
+    breaks: list[PageBreak] = []
+    if options.pages is not None:
+        breaks = place_page_breaks(roots, options.pages.words(doc, options))
+    items: list[epub.EpubItem] = []
+    for i, (name, root) in enumerate(roots, 1):
+        if extras is not None:
+            extras.finish_chapter(i, name, root)
+        item = _xhtml_item(f"ch{i:03d}", name, serialize(root))
         book.add_item(item)
         items.append(item)
-    return items, found
+    return items, found, breaks
 
 
 def _add_images(book: epub.EpubBook, files: dict[str, ImageFile], cover: str | None) -> None:
@@ -267,7 +276,14 @@ def _title_page(meta: m.Metadata, lang: str, cover: str | None) -> bytes:
     return serialize(root)
 
 
-def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: bool) -> bytes:
+def _nav(
+    meta: m.Metadata,
+    lang: str,
+    chapters: list[Chapter],
+    breaks: list[PageBreak],
+    *,
+    has_cover: bool,
+) -> bytes:
     root, body = new_document(meta.title or "Contents", lang, [CSS_HREF])
     nav = el(
         body,
@@ -276,6 +292,22 @@ def _nav(meta: m.Metadata, lang: str, chapters: list[Chapter], *, has_cover: boo
     )
     el(nav, "h1", {"id": "toc-title"}, "Contents")
     _entries(el(nav, "ol"), toc_tree(chapters), lang)
+    if breaks:
+        pages = el(
+            body,
+            "nav",
+            {
+                EPUB_TYPE: "page-list",
+                "role": "doc-pagelist",
+                "id": "page-list",
+                "hidden": "hidden",
+                "aria-labelledby": "page-list-title",
+            },
+        )
+        el(pages, "h2", {"id": "page-list-title"}, "Pages of the PDF edition")
+        ol = el(pages, "ol")
+        for b in breaks:
+            el(el(ol, "li"), "a", {"href": f"{b.file_name}#{b.id}"}, str(b.page))
     land = el(
         body,
         "nav",
@@ -320,9 +352,10 @@ def _a11y_metadata(
     images: int,
     missing_alt: int,
     narrated: Narrated | None = None,
+    page_source: str | None = None,
 ) -> None:
     """schema.org accessibility metadata that is true for this book (a
-    read-aloud book's narration included)."""
+    read-aloud book's narration and the PDF edition's page numbers included)."""
 
     def prop(name: str, value: str) -> None:
         book.add_metadata(None, "meta", value, {"property": name})
@@ -340,8 +373,17 @@ def _a11y_metadata(
         prop("schema:accessModeSufficient", "auditory")
     for f in _features(chapters, images, all_alt, narrated):
         prop("schema:accessibilityFeature", f)
+    if page_source is not None:
+        prop("schema:accessibilityFeature", "printPageNumbers")
+        prop("pageBreakSource", page_source)
     prop("schema:accessibilityHazard", "none")
-    prop("schema:accessibilitySummary", _summary(chapters, images, missing_alt, narrated))
+    summary = _summary(chapters, images, missing_alt, narrated)
+    if page_source is not None:
+        summary += (
+            f" Page numbers are those of the PDF edition ({page_source}), taken from its "
+            "layout, with a page list" + ("; they are never read aloud." if narrated else ".")
+        )
+    prop("schema:accessibilitySummary", summary)
     if all_alt:
         prop("dcterms:conformsTo", CONFORMS_TO)
 
