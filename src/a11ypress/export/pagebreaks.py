@@ -125,13 +125,30 @@ def place_page_breaks(
     return placed[::-1]
 
 
+#: Elements whose accessible name is their content: a marker inside would add
+#: its page number to the name, so it goes just before them instead.
+_NAMED_BY_CONTENT = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _insert(e: etree._Element, tail: bool, offset: int, page: int, ident: str) -> None:
-    """An empty page-break marker at ``offset`` in ``e``'s text (or tail)."""
+    """An empty page-break marker at ``offset`` in ``e``'s text (or tail), or
+    before the heading or link that text is in."""
     marker = etree.Element(f"{{{XHTML}}}span")
     marker.set(EPUB_TYPE, "pagebreak")
     marker.set("role", "doc-pagebreak")
     marker.set("id", ident)
     marker.set("aria-label", str(page))
+    named = None
+    node = e.getparent() if tail else e
+    while node is not None and node.tag != f"{{{XHTML}}}body":
+        if isinstance(node.tag, str) and etree.QName(node).localname in _NAMED_BY_CONTENT:
+            named = node
+        node = node.getparent()
+    if named is not None:
+        parent = named.getparent()
+        assert parent is not None
+        parent.insert(parent.index(named), marker)
+        return
     if tail:
         text = e.tail or ""
         e.tail = text[:offset] or None

@@ -65,6 +65,11 @@ def export_pdf(doc: m.Document, out: Path, options: ExportOptions, sink: Diagnos
     atomic_write(out, build_pdf(doc, options, sink))
 
 
+#: Classes of what a digest's PDF has before its articles and its EPUB has not
+#: (its title page and printed table of contents): no page break is taken there.
+FRONT_MATTER = frozenset({"titlepage", "toc"})
+
+
 def build_html(
     doc: m.Document, options: ExportOptions, sink: DiagnosticSink
 ) -> tuple[etree._Element, dict[str, ImageFile]]:
@@ -281,7 +286,7 @@ def _render(
         }
         laid_out = source.render(**settings)  # what HTML.write_pdf does, in two steps
         pdf = laid_out.write_pdf(finisher=fix_unicode_maps, **settings)
-        pages = page_words(laid_out)
+        pages = page_words(laid_out, skip=FRONT_MATTER)
     assert isinstance(pdf, bytes)
     return pdf, missing, pages
 

@@ -171,14 +171,21 @@ def wrapped_line_split(split: Callable[[SplitFirstLine], SplitFirstLine]) -> Ite
         inline.split_first_line = original
 
 
-def page_words(document: Any, limit: int = 12) -> list[list[str]]:
+def page_words(
+    document: Any, limit: int = 12, skip: frozenset[str] = frozenset()
+) -> list[list[str]]:
     """For each page of a laid-out ``weasyprint.document.Document``, the
     first ``limit`` words of its text in layout order (margin boxes, that is
-    running headers and page numbers, left out)."""
+    running headers and page numbers, left out, and elements of a class in
+    ``skip``)."""
     from weasyprint.formatting_structure import boxes
 
     def texts(box: Any) -> Iterator[str]:
         if isinstance(box, boxes.MarginBox):
+            return
+        element = getattr(box, "element", None)
+        classes = element.get("class", "").split() if element is not None else []
+        if skip.intersection(classes):
             return
         if isinstance(box, boxes.TextBox):
             yield box.text
