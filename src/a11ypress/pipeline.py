@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from a11ypress.components import Vocabulary, load_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity, printable
@@ -24,6 +25,9 @@ from a11ypress.transforms.crosslinks import LinkTargets, internal_links
 from a11ypress.transforms.digest import Placed
 from a11ypress.transforms.digest import digest as make_digest
 from a11ypress.transforms.resolve import slugify, unique_id
+
+if TYPE_CHECKING:
+    from a11ypress.tts.options import AudioOptions
 
 
 class DependencyMissing(RuntimeError):
@@ -412,8 +416,19 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
             continue
         doc, why = settle(article, loaded.document, state.options)
         if not loaded.failed and why is None:
-            docs.append((doc, state.export_options((article.path,), article)))
+            options = state.export_options((article.path,), article)
+            docs += [(doc, replace(options, audio=ao)) for ao in _narrations(state.options)]
     prefetch_audio(docs)
+
+
+def _narrations(options: BuildOptions) -> list[AudioOptions]:
+    """The audio options of each narrated format of the run: the audio edition's,
+    and MP3 for the read-aloud book (the same when the audio edition is MP3)."""
+    ao = options.audio()
+    out = [ao] if "audio" in options.formats else []
+    if ("read-aloud" in options.formats and ao.format != "mp3") or not out:
+        out.append(replace(ao, format="mp3"))
+    return out
 
 
 def build_result_summary(result: BuildResult) -> str | None:
