@@ -114,15 +114,18 @@ def test_clips_are_the_timings_of_the_audio_edition(built: dict[str, Path]) -> N
         for _, smil in _overlays(book):
             pars = smil.findall(".//s:par", NS)
             offset = said["u" + pars[0].get("id")[1:]]["start_ms"]
-            last_end = -1
-            for par in pars:
-                u = said["u" + par.get("id")[1:]]
+            ids = ["u" + par.get("id")[1:] for par in pars]
+            for k, (par, ident) in enumerate(zip(pars, ids, strict=True)):
+                u = said[ident]
                 audio = par.find("s:audio", NS)
                 begin, end = _ms(audio.get("clipBegin")), _ms(audio.get("clipEnd"))
-                assert (begin + offset, end + offset) == (u["start_ms"], u["end_ms"]), name
-                assert begin >= last_end and end > begin, (name, par.get("id"))
-                last_end = end
-                seen.append(u["id"])
+                assert begin + offset == u["start_ms"], (name, ident)
+                # Contiguous: each clip ends where the next utterance starts (its
+                # pause is played), the chapter's last where its speech ends.
+                last = k == len(pars) - 1
+                assert end + offset == (u["end_ms"] if last else said[ids[k + 1]]["start_ms"])
+                assert end + offset >= u["end_ms"] > begin + offset, (name, ident)
+                seen.append(ident)
         # Every utterance once, in reading order.
         assert seen == list(said), name
 

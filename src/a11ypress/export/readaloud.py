@@ -6,9 +6,10 @@ speaks for (a heading, a paragraph, a list item, a table row, a figure, a
 callout's label, a note) is marked by the renderer, and a paragraph of several
 sentences has each sentence wrapped in a ``span`` (what is shown does not
 change).  The narration is the audio edition's: the same script, the same
-cache (nothing is synthesised twice) and the same timeline, so every clip is
-the ``.timings.json`` span of its utterance, less the start of its chapter's
-audio.  Each chapter gets the MP3 segments of its utterances, concatenated as
+cache (nothing is synthesised twice) and the same timeline, so every clip
+starts at its utterance's ``start_ms`` in the ``.timings.json`` and ends at
+the next one's (the last of a chapter where its speech ends), less the start
+of its chapter's audio.  Each chapter gets the MP3 segments of its utterances, concatenated as
 the audio edition does, and one SMIL overlay with a ``<par>`` per utterance.
 """
 
@@ -232,18 +233,22 @@ class _Sync:
         first: int,
         stop: int,
     ) -> None:
-        """The audio and overlay of chapter ``number``: utterances ``first`` to ``stop``."""
+        """The audio and overlay of chapter ``number``: utterances ``first`` to
+        ``stop``.  Each clip runs from its utterance's start to the next one's
+        (so the pause between them is played, not skipped); the chapter's last
+        ends where its speech ends."""
         timed = self.narration.timed
         start = timed[first].start_ms
+        ends = [t.start_ms for t in timed[first + 1 : stop]] + [timed[stop - 1].end_ms]
         clips = [
             Clip(
                 u + 1,
                 targets[u].fragment,
                 timed[u].start_ms - start,
-                timed[u].end_ms - start,
+                end - start,
                 targets[u].group,
             )
-            for u in range(first, stop)
+            for u, end in zip(range(first, stop), ends, strict=True)
         ]
         name = f"ch{number:03d}"
         audio = b"".join(self.narration.payloads(first, stop))

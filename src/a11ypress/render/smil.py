@@ -30,7 +30,7 @@ class Clip:
     begin_ms: int
     """Start in the chapter's audio."""
     end_ms: int
-    """End of its speech in the chapter's audio."""
+    """Its end in the chapter's audio."""
     group: tuple[str, str] | None = None
     """(epub:type, element id) of the table, note, callout or code sample it is in."""
 
