@@ -162,6 +162,10 @@ class _Sync:
         self.marks: dict[int, dict[tuple[int, str], etree._Element]] = {}
         self.targets: list[_Target | None] = [None] * len(narration.script.utterances)
         self.overlays = 0
+        self.said: dict[tuple[int, str], list[int]] = {}
+        """The utterances said for each node key, in order."""
+        for u, src in enumerate(narration.script.sources):
+            self.said.setdefault(src.key, []).append(u)
 
     def mark(self, number: int) -> Callable[[object, str, etree._Element], None]:
         """Collect the elements drawn for spoken nodes in chapter ``number``."""
@@ -181,11 +185,12 @@ class _Sync:
         taken = {x.get("id") for x in root.iter() if isinstance(x.tag, str) and x.get("id")}
         script = self.narration.script
         per_element: dict[int, tuple[etree._Element, list[int]]] = {}
-        for u, src in enumerate(script.sources):
-            e = marks.get(src.key)
-            if e is not None and self.targets[u] is None:
-                per_element.setdefault(id(e), (e, []))[1].append(u)
+        for key, e in marks.items():
+            todo = [u for u in self.said.get(key, ()) if self.targets[u] is None]
+            if todo:
+                per_element.setdefault(id(e), (e, []))[1].extend(todo)
         for e, said in per_element.values():
+            said.sort()
             pieces: dict[int, str] = {}
             for u in said:
                 if script.utterances[u].role in _SENTENCES:
