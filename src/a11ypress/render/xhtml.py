@@ -593,8 +593,4 @@ def render_article_into(
     h1 = next((h for h in result.headings if h.level == 1), None)
     if h1 is not None:
         section.set("aria-labelledby", h1.id)
-        if doc.title_in_body:  # the title the narration says first is this heading
-            shown = next((e for e in section.iter() if e.get("id") == h1.id), None)
-            if shown is not None:
-                r.mark_node(doc.metadata, "title", shown)
     return section, result
