@@ -189,6 +189,7 @@ class _Sync:
             todo = [u for u in self.said.get(key, ()) if self.targets[u] is None]
             if todo:
                 per_element.setdefault(id(e), (e, []))[1].extend(todo)
+        shown: dict[int, etree._Element] = {}
         for e, said in per_element.values():
             said.sort()
             pieces: dict[int, str] = {}
@@ -197,9 +198,15 @@ class _Sync:
                     pieces.setdefault(script.sources[u].piece, script.sources[u].raw)
             spans = _wrap(e, list(pieces.items()), marked) if len(pieces) > 1 else {}
             for u in said:
-                node = spans.get(script.sources[u].piece, e)
-                fragment = _ensure_id(node, f"u{u + 1}", taken)
-                self.targets[u] = _Target(number, fragment, _group(node, taken))
+                shown[u] = spans.get(script.sources[u].piece, e)
+        previous: etree._Element | None = None
+        for u in sorted(shown):
+            node = shown[u]
+            if previous is not None and _encloses(node, previous):
+                node = previous  # "End of quote.": stay on what was read last, in reading order
+            fragment = _ensure_id(node, f"u{u + 1}", taken)
+            self.targets[u] = _Target(number, fragment, _group(node, taken))
+            previous = node
 
     def finish_book(self, book: epub.EpubBook, chapters: list[epub.EpubItem]) -> Narrated:
         """Add each chapter's audio and overlay, and the overlay metadata."""
@@ -300,6 +307,16 @@ def _settled(targets: Sequence[_Target | None]) -> list[_Target]:
     return out
 
 
+def _encloses(outer: etree._Element, inner: etree._Element) -> bool:
+    """True when ``inner`` is inside ``outer``."""
+    node = inner.getparent()
+    while node is not None:
+        if node is outer:
+            return True
+        node = node.getparent()
+    return False
+
+
 def _ensure_id(e: etree._Element, wanted: str, taken: set[str | None]) -> str:
     """The element's id, giving it ``wanted`` (made unique) when it has none."""
     ident = e.get("id")
@@ -318,16 +335,38 @@ def _local(e: etree._Element) -> str:
     return e.tag.split("}")[-1] if isinstance(e.tag, str) else ""
 
 
+def _kind(e: etree._Element) -> str | None:
+    """The ``<seq epub:type>`` of a table, note, callout or code sample.
+
+    ``table`` and ``aside`` go on the overlay only: on the XHTML, the elements
+    say it already (EPUBCheck: not allowed on content documents).  ``code`` is
+    no term of the structural semantics vocabulary (none is): a reading system
+    that knows it can still skip code."""
+    name = _local(e)
+    if name == "table":
+        return "table"
+    if name == "aside":
+        kind = e.get(EPUB_TYPE)
+        return kind if kind in ("footnote", "tip") else "aside"
+    if name == "pre" or (name == "figure" and "code" in (e.get("class") or "").split()):
+        return "code"
+    return None
+
+
 def _group(e: etree._Element, taken: set[str | None]) -> tuple[str, str] | None:
-    """(epub:type, id) of the table, note, callout or code sample ``e`` is in."""
+    """(epub:type, id) of the table, note, callout or code sample ``e`` is in
+    (the outermost, when they nest)."""
+    found: tuple[str, etree._Element] | None = None
     node: etree._Element | None = e
     while node is not None:
-        kind = node.get(EPUB_TYPE) if _local(node) in ("table", "aside", "pre", "figure") else None
-        if kind in ("table", "footnote", "aside", "tip", "code"):
-            assert kind is not None
-            return kind, _ensure_id(node, f"{kind}-{len(taken)}", taken)
+        kind = _kind(node)
+        if kind is not None:
+            found = (kind, node)
         node = node.getparent()
-    return None
+    if found is None:
+        return None
+    kind, holder = found
+    return kind, _ensure_id(holder, f"{kind}-{len(taken)}", taken)
 
 
 def _wrap(

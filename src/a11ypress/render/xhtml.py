@@ -294,14 +294,12 @@ class XhtmlRenderer:
             wrap = el(parent, "figure", {"class": "code"})
             el(wrap, "figcaption", {"class": "filename"}, b.filename)
         pre = el(wrap, "pre")
-        if self.options.epub:  # a reading system can skip it while reading aloud
-            (wrap if b.filename else pre).set(EPUB_TYPE, "code")
         code = el(pre, "code", {"class": f"language-{b.language}"} if b.language else None)
         code.text = clean(b.text)
         return wrap
 
     def _table(self, parent: etree._Element, b: m.Table) -> etree._Element:
-        t = el(parent, "table", {EPUB_TYPE: "table"} if self.options.epub else None)
+        t = el(parent, "table")
         if b.caption:
             self.inlines(el(t, "caption"), b.caption)
         if b.head:
@@ -338,8 +336,6 @@ class XhtmlRenderer:
             attrs[EPUB_TYPE] = "tip"
             attrs["role"] = "doc-tip"
         else:
-            if self.options.epub:  # aside from the text: a reading system can skip it
-                attrs[EPUB_TYPE] = "aside"
             attrs["role"] = "note"
         e = el(parent, "aside", attrs)
         head = el(e, "p", {"class": "callout-label"})
