@@ -362,8 +362,9 @@ def test_three_random_clips_are_heard_as_their_own_sentence(built: dict[str, Pat
                 long = all(len(t.split()) >= 5 for t in texts[k - 1 : k + 2])
                 if distinct and long and end - begin <= 15_000:
                     candidates.append((mp3, begin, end, texts[k - 1], texts[k], texts[k + 1]))
-    rng = random.Random()
-    drawn = rng.sample(candidates, 3)
+    seed = random.randrange(2**32)
+    print(f"clips drawn with random.Random({seed})")  # to hear the same again
+    drawn = random.Random(seed).sample(candidates, 3)
     pieces = []
     for mp3, begin, end, *_ in drawn:
         pcm = decode(mp3)
@@ -372,5 +373,5 @@ def test_three_random_clips_are_heard_as_their_own_sentence(built: dict[str, Pat
     for (_, _, _, before, own, after), got in zip(drawn, heard, strict=True):
         mine = heard_score(own, got)
         print(f"{mine:5.1f} {own!r} heard as {got!r}")
-        assert mine >= 70, (own, got)
-        assert mine > heard_score(before, got) and mine > heard_score(after, got), (own, got)
+        assert mine >= 70, (seed, own, got)
+        assert mine > heard_score(before, got) and mine > heard_score(after, got), (seed, own, got)
