@@ -8,7 +8,7 @@ prints them; the API only collects them into the :class:`BuildResult`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from a11ypress.transforms.resolve import slugify, unique_id
 
 if TYPE_CHECKING:  # a digest's modules are imported when one is made
     from a11ypress.transforms.digest import Placed
+    from a11ypress.tts.options import AudioOptions
 
 
 class DependencyMissing(RuntimeError):
@@ -141,6 +142,17 @@ class _Run:
             image_dpi=o.image_dpi,
         )
 
+    def with_pages(self, options: ExportOptions, stem: str) -> ExportOptions:
+        """``options`` with a fresh :class:`PrintPages` for one document's exports,
+        when its EPUBs carry the PDF edition's page numbers."""
+        o = self.options
+        wanted = o.page_source == "pdf" or (o.page_source == "auto" and "pdf" in o.formats)
+        if not wanted or not {"epub", "read-aloud"} & set(o.formats):
+            return options
+        from a11ypress.export.pagebreaks import PrintPages
+
+        return replace(options, pages=PrintPages(f"{stem}.pdf", o.paper))
+
     def export(
         self,
         doc: Document,
@@ -152,6 +164,8 @@ class _Run:
         True when all succeeded.  The files written are left in :attr:`written`."""
         ok = True
         self.written = []
+        if options.pages is None:
+            options = self.with_pages(options, stem)
         for name in self.options.formats if names is None else names:
             ext = formats()[name][0]
             target = self.options.out / (stem + output_extension(name, ext, options))
@@ -236,7 +250,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     asked for without ffmpeg, audio without espeak-ng, or Piper audio without
     the neural engine or its voice; every other problem is a diagnostic."""
     events = events or Events()
-    if "audio" in options.formats:
+    if _speaks(options):
         from a11ypress.tts.engine import espeak_missing
 
         problem = espeak_missing()
@@ -255,7 +269,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
                 Severity.ERROR,
             )
         )
-    if "audio" in options.formats and options.engine == "piper":
+    if _speaks(options) and options.engine == "piper":
         from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
 
         try:
@@ -275,6 +289,11 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     return state.result
 
 
+def _speaks(options: BuildOptions) -> bool:
+    """True when a chosen format is narrated (the audio edition, the read-aloud book)."""
+    return "audio" in options.formats or "read-aloud" in options.formats
+
+
 def _write_manifest(state: _Run) -> None:
     """Record the books written in the output folder's build manifest (read
     by ``a11ypress report``); never written over an input."""
@@ -292,7 +311,7 @@ def _build_each(state: _Run, articles: list[Article]) -> None:
     """One output per article: parsed and rendered as tasks (in worker
     processes when there are several), then written here in input order."""
     speech = [f for f in state.options.formats if f in SPEECH_FORMATS]
-    if "audio" in speech and len(articles) > 1:
+    if speech and len(articles) > 1:
         _prefetch_audio(state, articles)
     used: set[str] = set()
     stems = [unique_id(a.stem, used) for a in articles]
@@ -320,7 +339,7 @@ def _item(state: _Run, article: Article, stem: str, keep: bool) -> ArticleTask |
         source=source,
         stem=stem,
         formats=tuple(f for f in state.options.formats if f not in SPEECH_FORMATS),
-        export=state.export_options((article.path,), article),
+        export=state.with_pages(state.export_options((article.path,), article), stem),
         options=state.options,
         vocab=state.vocab,
         entry=article.entry,
@@ -340,6 +359,8 @@ def _take(state: _Run, article: Article, stem: str, outcome: ArticleOutcome) -> 
         return
     mark = len(state.result.diagnostics) - len(outcome.diagnostics)
     options = state.export_options((article.path,), article)
+    if outcome.pages is not None:
+        options = replace(options, pages=outcome.pages)
     rendered = {f.name: f for f in outcome.formats}
     ok = True
     written: list[Path] = []
@@ -498,8 +519,19 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
             continue
         doc, why = settle(article, loaded.document, state.options)
         if not loaded.failed and why is None:
-            docs.append((doc, state.export_options((article.path,), article)))
+            options = state.export_options((article.path,), article)
+            docs += [(doc, replace(options, audio=ao)) for ao in _narrations(state.options)]
     prefetch_audio(docs)
+
+
+def _narrations(options: BuildOptions) -> list[AudioOptions]:
+    """The audio options of each narrated format of the run: the audio edition's,
+    and MP3 for the read-aloud book (the same when the audio edition is MP3)."""
+    ao = options.audio()
+    out = [ao] if "audio" in options.formats else []
+    if ("read-aloud" in options.formats and ao.format != "mp3") or not out:
+        out.append(replace(ao, format="mp3"))
+    return out
 
 
 def build_result_summary(result: BuildResult) -> str | None:
