@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 SAMPLES := $(filter-out samples/README.md,$(sort $(wildcard samples/*.md)))
-FORMATS ?= epub,pdf,audio
+FORMATS ?= epub,pdf,audio,read-aloud
 OUT ?= out
 AUDIO_CACHE ?= .cache/a11ypress
 # e.g. REPORT_FLAGS=--no-judges for a quicker report
@@ -12,7 +12,7 @@ REPORT_FLAGS ?=
 .PHONY: run test setup setup-dev lint bench check clean
 
 ## make run: install what is needed (system packages too), convert every sample into out/
-## (one book and one MP3 audiobook per sample, plus a digest of all of them; the
+## (one book, one MP3 audiobook and one read-aloud book per sample, plus a digest of all of them; the
 ## speech cache is kept in .cache/ inside the repository), then out/report.html
 run: setup
 	$(BIN)/a11ypress build $(SAMPLES) --to $(FORMATS) -o $(OUT) --assets samples/assets \
@@ -42,6 +42,7 @@ bench: setup-dev
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/site_bench.py
 	$(BIN)/python bench/audio_bench.py
+	$(BIN)/python bench/readaloud_bench.py
 
 ## make check: run the judges (EPUBCheck, Ace, the PDF/UA-1 checker) on what `make run` wrote
 check: setup-dev

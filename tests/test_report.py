@@ -139,7 +139,7 @@ def test_samples_report(samples: Path) -> None:
     by_stem = {b["stem"]: b for b in data["books"]}
     images = by_stem["images"]
     assert {c["format"]: c["claim"] for c in images["claims"]} == {
-        "epub": "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+        "epub": "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
         "pdf": "PDF/UA-1",
         "audio": None,
     }

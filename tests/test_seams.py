@@ -88,6 +88,18 @@ def test_weasyprint_boxes_still_carry_what_the_repairs_read() -> None:
     assert tags._build_box_tree is before, "the original was not put back"
 
 
+def test_weasyprint_pages_still_hold_their_box_tree() -> None:
+    """page_words reads each laid-out page's boxes (``Page._page_box``)."""
+    from weasyprint import HTML
+
+    html = (
+        "<style>@page { size: A6; @top-center { content: 'Header' } } "
+        "p { break-before: page }</style><p>First page here.</p><p>Second page now.</p>"
+    )
+    pages = weasy.page_words(HTML(string=html).render(), limit=2)
+    assert pages == [["First", "page"], ["Second", "page"]]
+
+
 def test_pyttsx3_driver_still_has_what_is_set() -> None:
     engine = tts.synchronous_engine()
     driver = tts.driver_of(engine)

@@ -118,7 +118,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     "speech-failed": CodeInfo((_E,), "the speech engine failed"),
     "cache-lost": CodeInfo((_E,), "a speech cache entry vanished while the audio was built"),
     "cache-unwritable": CodeInfo((_E,), "the speech cache folder (--cache-dir) cannot be written"),
-    "audio-built": CodeInfo((_I,), "the audio's length and chapter count"),
+    "audio-built": CodeInfo(
+        (_I,), "the audio's length and chapter count (overlay count for a read-aloud book)"
+    ),
     # writing outputs
     "would-overwrite-input": CodeInfo((_E,), "an output would overwrite an input; not written"),
     "would-overwrite-output": CodeInfo(

@@ -80,7 +80,7 @@ class BuildOptions:
     # ------------------------------------------------------------ output
     formats: tuple[str, ...] = option(
         ("epub",),
-        "Comma-separated output formats: epub, pdf, audio, json.",
+        "Comma-separated output formats: epub, pdf, audio, read-aloud, json.",
         flags=("--to",),
         kind="formats",
         metavar="FORMATS",
@@ -215,6 +215,15 @@ class BuildOptions:
         group="EPUB and PDF",
     )
     """Largest resolution of images in the PDF, in pixels per inch of printed size."""
+    page_source: str = option(
+        "auto",
+        "Print page numbers in the EPUBs: pdf (those of the PDF edition, laid out "
+        "for them if it is not built), none, or auto (pdf when the run builds the PDF).",
+        kind="choice",
+        choices=("auto", "pdf", "none"),
+        group="EPUB and PDF",
+    )
+    """Where the EPUBs' page numbers come from."""
     # ------------------------------------------------------------ audio
     audio_format: str = option(
         "mp3",

@@ -35,6 +35,7 @@ from a11ypress.transforms.resolve import slugify, unique_id
 if TYPE_CHECKING:  # a digest's modules are imported when one is made
     from a11ypress.export.images import ImageFile
     from a11ypress.transforms.digest import Placed
+    from a11ypress.tts.options import AudioOptions
 
 
 class DependencyMissing(RuntimeError):
@@ -143,6 +144,17 @@ class _Run:
             image_dpi=o.image_dpi,
         )
 
+    def with_pages(self, options: ExportOptions, stem: str) -> ExportOptions:
+        """``options`` with a fresh :class:`PrintPages` for one document's exports,
+        when its EPUBs carry the PDF edition's page numbers."""
+        o = self.options
+        wanted = o.page_source == "pdf" or (o.page_source == "auto" and "pdf" in o.formats)
+        if not wanted or not {"epub", "read-aloud"} & set(o.formats):
+            return options
+        from a11ypress.export.pagebreaks import PrintPages
+
+        return replace(options, pages=PrintPages(f"{stem}.pdf", o.paper))
+
     def export(
         self,
         doc: Document,
@@ -154,6 +166,8 @@ class _Run:
         True when all succeeded.  The files written are left in :attr:`written`."""
         ok = True
         self.written = []
+        if options.pages is None:
+            options = self.with_pages(options, stem)
         for name in self.options.formats if names is None else names:
             ext = formats()[name][0]
             target = self.options.out / (stem + output_extension(name, ext, options))
@@ -238,7 +252,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     asked for without ffmpeg, audio without espeak-ng, or Piper audio without
     the neural engine or its voice; every other problem is a diagnostic."""
     events = events or Events()
-    if "audio" in options.formats:
+    if _speaks(options):
         from a11ypress.tts.engine import espeak_missing
 
         problem = espeak_missing()
@@ -257,7 +271,7 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
                 Severity.ERROR,
             )
         )
-    if "audio" in options.formats and options.engine == "piper":
+    if _speaks(options) and options.engine == "piper":
         from a11ypress.tts.piper_voices import PiperUnavailable, resolve_voices
 
         try:
@@ -287,7 +301,7 @@ def _cluster(state: _Run) -> Iterator[None]:
         return
     from a11ypress.cluster import session
 
-    piper = "audio" in state.options.formats and state.options.engine == "piper"
+    piper = _speaks(state.options) and state.options.engine == "piper"
     with session(state.options.cluster, piper) as cluster:
         assert cluster is not None
         items = [
@@ -309,6 +323,11 @@ def _cluster(state: _Run) -> Iterator[None]:
         yield
 
 
+def _speaks(options: BuildOptions) -> bool:
+    """True when a chosen format is narrated (the audio edition, the read-aloud book)."""
+    return "audio" in options.formats or "read-aloud" in options.formats
+
+
 def _write_manifest(state: _Run) -> None:
     """Record the books written in the output folder's build manifest (read
     by ``a11ypress report``); never written over an input."""
@@ -326,7 +345,7 @@ def _build_each(state: _Run, articles: list[Article]) -> None:
     """One output per article: parsed and rendered as tasks (in worker
     processes when there are several), then written here in input order."""
     speech = [f for f in state.options.formats if f in SPEECH_FORMATS]
-    if "audio" in speech and len(articles) > 1:
+    if speech and len(articles) > 1:
         _prefetch_audio(state, articles)
     used: set[str] = set()
     stems = [unique_id(a.stem, used) for a in articles]
@@ -349,7 +368,7 @@ def _item(state: _Run, article: Article, stem: str, keep: bool) -> ArticleTask |
         return ArticleOutcome(article.path, (exc.diagnostic,), failed=True)
     except Exception as exc:  # a bug must not stop the other articles
         return ArticleOutcome(article.path, (internal_error(str(article.path), exc),), failed=True)
-    export = state.export_options((article.path,), article)
+    export = state.with_pages(state.export_options((article.path,), article), stem)
     images: tuple[tuple[str, ImageFile | str], ...] | None = None
     files: tuple[tuple[str, bytes], ...] = ()
     if state.options.cluster is not None:  # workers may not see our files
@@ -383,6 +402,8 @@ def _take(state: _Run, article: Article, stem: str, outcome: ArticleOutcome) -> 
         return
     mark = len(state.result.diagnostics) - len(outcome.diagnostics)
     options = state.export_options((article.path,), article)
+    if outcome.pages is not None:
+        options = replace(options, pages=outcome.pages)
     rendered = {f.name: f for f in outcome.formats}
     ok = True
     written: list[Path] = []
@@ -568,8 +589,19 @@ def _speakable(state: _Run, articles: list[Article]) -> list[tuple[Document, Exp
             continue
         doc, why = settle(article, loaded.document, state.options)
         if not loaded.failed and why is None:
-            docs.append((doc, state.export_options((article.path,), article)))
+            options = state.export_options((article.path,), article)
+            docs += [(doc, replace(options, audio=ao)) for ao in _narrations(state.options)]
     return docs
+
+
+def _narrations(options: BuildOptions) -> list[AudioOptions]:
+    """The audio options of each narrated format of the run: the audio edition's,
+    and MP3 for the read-aloud book (the same when the audio edition is MP3)."""
+    ao = options.audio()
+    out = [ao] if "audio" in options.formats else []
+    if ("read-aloud" in options.formats and ao.format != "mp3") or not out:
+        out.append(replace(ao, format="mp3"))
+    return out
 
 
 def build_result_summary(result: BuildResult) -> str | None:

@@ -41,6 +41,9 @@ from a11ypress.model import Document
 from a11ypress.options import BuildOptions
 from a11ypress.site import SiteArticle
 
+if TYPE_CHECKING:
+    from a11ypress.export.pagebreaks import PrintPages
+
 if TYPE_CHECKING:  # multiprocessing is imported only when a pool is started
     from concurrent.futures import ProcessPoolExecutor
 
@@ -125,6 +128,9 @@ class ArticleOutcome:
     (:func:`a11ypress.report.manifest.book_model`)."""
     document: Document | None = None
     """The parsed document, when the task asked for it."""
+    pages: PrintPages | None = None
+    """The PDF edition's page breaks, when the task laid it out for its EPUB
+    (the client's read-aloud book takes them instead of laying it out again)."""
 
 
 def run_article(task: ArticleTask) -> ArticleOutcome:
@@ -164,7 +170,8 @@ def _run_article(task: ArticleTask) -> ArticleOutcome:
 
     model = book_model(doc, [task.path], task.export.assets)
     kept = doc if task.keep_document else None
-    return ArticleOutcome(task.path, diags, rendered, model=model, document=kept)
+    pages = task.export.pages.settled() if kept and task.export.pages is not None else None
+    return ArticleOutcome(task.path, diags, rendered, model=model, document=kept, pages=pages)
 
 
 def _render(doc: Document, task: ArticleTask, name: str, folder: Path) -> FormatOutcome:

@@ -172,6 +172,8 @@ def test_existing_folder_in_the_way(tmp_path: Path, fmt: str) -> None:
 @pytest.mark.parametrize("fmt", all_formats())
 def test_output_equal_to_an_input_is_refused(tmp_path: Path, fmt: str) -> None:
     ext = formats()[fmt][0]
+    if Path(f"post{ext}").stem != "post":
+        pytest.skip(f"no input's output is named *{ext}: an input's name loses only one suffix")
     src = _article(tmp_path, f"post{ext}")  # an article whose name ends like an output
     res = build(src, "--to", fmt, "-o", tmp_path)
     assert res.exit_code == 1

@@ -6,12 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from a11ypress.diagnostics import DiagnosticSink
 from a11ypress.fsutil import atomic_write
 from a11ypress.model import Document
 from a11ypress.serialize import to_json
 from a11ypress.tts.options import AudioOptions
+
+if TYPE_CHECKING:
+    from a11ypress.export.pagebreaks import PrintPages
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,9 @@ class ExportOptions:
     """Options of the ``audio`` format (None: defaults)."""
     image_dpi: int = 200
     """PDF: largest resolution of images at their printed size (photos become JPEG)."""
+    pages: PrintPages | None = None
+    """The PDF edition whose page numbers the EPUBs carry (one per document
+    and run, shared by its exports), or None for no page numbers."""
 
 
 Exporter = Callable[[Document, Path, ExportOptions, DiagnosticSink], None]
@@ -61,6 +68,7 @@ _FORMATS: dict[str, tuple[str, Exporter]] = {
     "json": (".json", export_json),
     "pdf": (".pdf", _lazy("a11ypress.export.pdf", "export_pdf")),
     "audio": (".mp3", _lazy("a11ypress.export.audio", "export_audio")),
+    "read-aloud": (".read-aloud.epub", _lazy("a11ypress.export.readaloud", "export_readaloud")),
 }
 
 

@@ -41,7 +41,7 @@ from a11ypress.tts.options import AudioOptions
 from a11ypress.tts.pool import BATCH, Job, cached_voices, shared_pool
 from a11ypress.tts.sidecar import timings_json, webvtt
 from a11ypress.tts.tags import id3_tag
-from a11ypress.tts.timeline import timeline
+from a11ypress.tts.timeline import ChapterTime, Timed, timeline
 
 #: Silence LAME puts before the first sample of each segment (encoder delay).
 MP3_LEAD_SAMPLES = 1105
@@ -206,42 +206,68 @@ def prefetch_audio(docs: Sequence[tuple[m.Document, ExportOptions]]) -> None:
         )
 
 
-def build_audio(
-    doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink
-) -> AudioResult:
-    """Synthesise (or take from the cache) every utterance and write the book."""
+@dataclass(frozen=True, slots=True)
+class Narration:
+    """A document's narration, synthesised into the cache: the script, each
+    utterance's cache key, and where everything falls in the audio."""
+
+    script: Script
+    """What is said."""
+    ao: AudioOptions
+    """The audio options it was made with."""
+    cache: SpeechCache
+    """Where each utterance's segment is."""
+    keys: list[str]
+    """Cache key of each utterance, in order."""
+    synthesised: int
+    """Distinct utterances synthesised for it (the rest came from the cache)."""
+    timed: list[Timed]
+    """Each utterance's span in the audio."""
+    chapters: list[ChapterTime]
+    """Each chapter's span in the audio."""
+    total_ms: int
+    """Length of the audio."""
+
+    def payloads(self, first: int = 0, stop: int | None = None) -> Iterator[bytes]:
+        """The encoded segments of utterances ``first`` to ``stop`` (excluded), in order."""
+        for key in self.keys[first:stop]:
+            yield self.cache.read(key).payload
+
+
+def narrate(doc: m.Document, options: ExportOptions, sink: DiagnosticSink, name: str) -> Narration:
+    """Synthesise (or take from the cache) every utterance of ``doc`` and time
+    them (``name`` labels the progress bar)."""
     plan = _plan(doc, options, sink)
-    script, ao, kind, cache, keys, jobs = (
-        plan.script,
-        plan.ao,
-        plan.kind,
-        plan.cache,
-        plan.keys,
-        plan.jobs,
-    )
     try:
-        _run(plan.workers, cache, jobs, out.name, ao.progress)
+        _run(plan.workers, plan.cache, plan.jobs, name, plan.ao.progress)
     except SynthesisError as exc:
         raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
     lengths: list[tuple[int, int]] = []
-    for key in keys:
-        head = cache.header(key)
+    for key in plan.keys:
+        head = plan.cache.header(key)
         if head is None:  # removed from under us: a bug or a cleaned cache
             raise InputError(
                 Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
             )
         lengths.append(head)
-    lead = MP3_LEAD_SAMPLES if kind == "mp3" else 0
-    timed, chapters, total = timeline(script, lengths, lead)
+    lead = MP3_LEAD_SAMPLES if plan.kind == "mp3" else 0
+    timed, chapters, total = timeline(plan.script, lengths, lead)
+    return Narration(
+        plan.script, plan.ao, plan.cache, plan.keys, len(plan.jobs), timed, chapters, total
+    )
+
+
+def build_audio(
+    doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink
+) -> AudioResult:
+    """Synthesise (or take from the cache) every utterance and write the book."""
+    n = narrate(doc, options, sink, out.name)
+    script, ao, timed, chapters, total = n.script, n.ao, n.timed, n.chapters, n.total_ms
+    payloads = n.payloads
     meta = doc.metadata
     authors = [a.name for a in meta.authors]
     album = meta.title or "Untitled"
     cover = _cover(doc, options)
-
-    def payloads() -> Iterator[bytes]:
-        for key in keys:
-            yield cache.read(key).payload
-
     if ao.format == "mp3":
         tag = id3_tag(
             title=meta.title or "Untitled",
@@ -277,13 +303,13 @@ def build_audio(
     atomic_write(js, timings_json(script, timed, chapters, total, out.name).encode("utf-8"))
     sink.add(
         "audio-built",
-        f"{out.name}: {len(script.utterances)} utterances, {len(jobs)} synthesised, "
-        f"{len(script.utterances) - len(jobs)} from the cache; {total / 1000:.1f} s, "
+        f"{out.name}: {len(script.utterances)} utterances, {n.synthesised} synthesised, "
+        f"{len(script.utterances) - n.synthesised} from the cache; {total / 1000:.1f} s, "
         f"{len(chapters)} chapters",
         None,
         Severity.INFO,
     )
-    return AudioResult(len(script.utterances), len(jobs), total, (out, vtt, js))
+    return AudioResult(len(script.utterances), n.synthesised, total, (out, vtt, js))
 
 
 def _run(

@@ -43,6 +43,7 @@ from a11ypress.seams.weasyprint_internals import (
     FAILED_LOAD_MESSAGE,
     LOGGER_NAME,
     NOTDEF_MESSAGE,
+    page_words,
 )
 from a11ypress.styles import stylesheet
 
@@ -56,8 +57,17 @@ MAX_RUNNING_TITLE = 80
 
 
 def export_pdf(doc: m.Document, out: Path, options: ExportOptions, sink: DiagnosticSink) -> None:
-    """Write ``doc`` as a tagged PDF (PDF/UA-1) at ``out``."""
+    """Write ``doc`` as a tagged PDF (PDF/UA-1) at ``out`` (and give its page
+    breaks to the EPUBs of the same export, when they want them)."""
+    if options.pages is not None:
+        atomic_write(out, options.pages.pdf(doc, options, sink))
+        return
     atomic_write(out, build_pdf(doc, options, sink))
+
+
+#: Classes of what a digest's PDF has before its articles and its EPUB has not
+#: (its title page and printed table of contents): no page break is taken there.
+FRONT_MATTER = frozenset({"titlepage", "toc"})
 
 
 def build_html(
@@ -203,7 +213,14 @@ def _nest_bookmarks(section: etree._Element, levels_down: int, part: str | None)
 
 
 def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> bytes:
-    """The PDF bytes for ``doc``.
+    """The PDF bytes for ``doc`` (see :func:`build_pdf_pages`)."""
+    return build_pdf_pages(doc, options, sink)[0]
+
+
+def build_pdf_pages(
+    doc: m.Document, options: ExportOptions, sink: DiagnosticSink
+) -> tuple[bytes, list[list[str]]]:
+    """The PDF bytes for ``doc``, and the first words of each of its pages.
 
     Characters that no installed font can draw would be drawn as blank boxes
     (``.notdef``), which PDF/UA forbids and readers cannot read: the document
@@ -213,12 +230,12 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
     root, found = build_html(doc, options, sink)
     files = {name: for_print(f, options.paper, options.image_dpi) for name, f in found.items()}
     first = DiagnosticSink(sink.file)
-    pdf, missing = _render(root, files, options, first)
+    pdf, missing, pages = _render(root, files, options, first)
     if not missing:
         sink.items.extend(first.items)
     else:  # the second layout reports the same problems again: keep its
         _name_missing(root, missing)
-        pdf, still = _render(root, files, options, sink)
+        pdf, still, pages = _render(root, files, options, sink)
         listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in sorted(missing)[:12])
         sink.add(
             "missing-glyphs",
@@ -236,13 +253,14 @@ def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> 
                 None,
                 Severity.ERROR,
             )
-    return pdf
+    return pdf, pages
 
 
 def _render(
     root: etree._Element, files: dict[str, ImageFile], options: ExportOptions, sink: DiagnosticSink
-) -> tuple[bytes, set[str]]:
-    """Lay out and write the PDF; also returns the characters drawn as .notdef."""
+) -> tuple[bytes, set[str], list[list[str]]]:
+    """Lay out and write the PDF; also returns the characters drawn as .notdef
+    and the first words of each page."""
     from weasyprint import CSS, HTML
 
     html = serialize(root)
@@ -260,15 +278,17 @@ def _render(
                 url_fetcher=fetcher,
             ),
         ]
-        document = HTML(string=html.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
-        pdf = document.write_pdf(
-            stylesheets=sheets,
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=identifier,
-            finisher=fix_unicode_maps,
-        )
+        source = HTML(string=html.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
+        settings: dict[str, Any] = {
+            "stylesheets": sheets,
+            "pdf_variant": "pdf/ua-1",
+            "pdf_identifier": identifier,
+        }
+        laid_out = source.render(**settings)  # what HTML.write_pdf does, in two steps
+        pdf = laid_out.write_pdf(finisher=fix_unicode_maps, **settings)
+        pages = page_words(laid_out, skip=FRONT_MATTER)
     assert isinstance(pdf, bytes)
-    return pdf, missing
+    return pdf, missing, pages
 
 
 def _name_missing(root: etree._Element, missing: set[str]) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from string import Formatter
-from typing import Literal, assert_never
+from typing import Literal, NamedTuple, assert_never
 
 from lxml import etree
 
@@ -132,6 +132,20 @@ class SpeechChapter:
     """True for the chapter that opens a part (its title or its introduction)."""
 
 
+class Spoken(NamedTuple):
+    """Where an utterance comes from, for a read-aloud book that highlights it."""
+
+    key: tuple[int, str]
+    """The model node it is said for (its ``id()``, stable while the document
+    lives) and which of its parts (``""``, ``"title"``, ``"label"``, ``"notes"``):
+    the renderer marks the element it draws for the same key."""
+    piece: int
+    """Number of the sentence it was cut from (a long sentence is said as
+    several utterances of the same piece)."""
+    raw: str
+    """That sentence as written, before normalisation (to find it in the text)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Script:
     """A whole document's narration."""
@@ -144,6 +158,8 @@ class Script:
     """What to say, in reading order."""
     chapters: tuple[SpeechChapter, ...]
     """Chapters in order; every utterance belongs to one."""
+    sources: tuple[Spoken, ...] = field(default=(), compare=False, repr=False)
+    """Where each utterance comes from (one per utterance, in the same order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +185,9 @@ class _State:
     notes: dict[str, int] = field(default_factory=dict)
     depth: int = 0
     opening_part: str | None = None
+    sources: list[Spoken] = field(default_factory=list)
+    at: tuple[int, str] = (0, "")
+    pieces: int = 0
 
 
 #: Announcements, per language; other languages use English (spoken in English).
@@ -277,6 +296,8 @@ class _Walker:
         """Add ``text`` as one or more utterances (one per sentence)."""
         pieces = split_sentences(text) if split else [" ".join(text.split())]
         for piece in pieces:
+            self.st.pieces += 1
+            source = Spoken(self.st.at, self.st.pieces, piece)
             if role == "code":
                 spoken = unprotect(piece)
             else:
@@ -288,6 +309,7 @@ class _Walker:
                 self.st.utterances.append(
                     Utterance(role, part, lang, chapter, PAUSES_MS.get(role, 250))
                 )
+                self.st.sources.append(source)
 
     def announce(
         self, key: str, lang: str, role: UtteranceRole = "announce", **values: object
@@ -384,6 +406,11 @@ class _Walker:
 
     def block(self, b: m.Block, lang: str) -> None:
         """Read one block."""
+        outer, self.st.at = self.st.at, (id(b), "")
+        self._block(b, lang)
+        self.st.at = outer
+
+    def _block(self, b: m.Block, lang: str) -> None:
         here = b.lang or lang
         match b:
             case m.Heading():
@@ -436,10 +463,12 @@ class _Walker:
         """The label, then the body; the label starts the first sentence."""
         title = self.inline_text(b.title, lang)
         body = list(b.children)
+        self.st.at = (id(b), "label")
         if title:
             self.say("label", f"{b.label}: {title}", lang, split=False)
         elif body and isinstance(first := body[0], m.Paragraph):
             body.pop(0)
+            self.st.at = (id(first), "")
             runs = self.runs(first.children, first.lang or lang)
             if runs:
                 runs[0] = (runs[0][0], f"{b.label}: " + runs[0][1].lstrip())
@@ -447,6 +476,7 @@ class _Walker:
                 self.say("sentence", text, run_lang)
         else:
             self.say("label", f"{b.label}:", lang, split=False)
+        self.st.at = (id(b), "")
         self.blocks(body, lang)
 
     def list_block(self, b: m.ListBlock, lang: str) -> None:
@@ -460,6 +490,7 @@ class _Walker:
                 prefix += phrase(here, "done" if it.checked else "todo")
             number += 1
             first, *rest = it.children or (m.Paragraph(),)
+            self.st.at = (id(first) if it.children else id(it), "")
             if isinstance(first, m.Paragraph):
                 runs = self.runs(first.children, first.lang or here)
                 if prefix and runs:
@@ -473,6 +504,7 @@ class _Walker:
                     self.say("sentence", prefix, here)
                 self.block(first, here)
             self.blocks(rest, here)
+        self.st.at = (id(b), "")
 
     def code(self, b: m.CodeBlock, lang: str) -> None:
         lines = b.text.split("\n") if b.text else []
@@ -508,6 +540,7 @@ class _Walker:
         names = [self.inline_text(c.children, lang) for c in b.head[-1].cells] if b.head else []
         if names:
             heads = ", ".join(n or blank for n in names)
+            self.st.at = (id(b.head[-1]), "")
             self.say("row", phrase(lang, "columns") + heads + ".", lang, split=False)
         for i, row in enumerate(rows, 1):
             parts = []
@@ -516,7 +549,9 @@ class _Walker:
                 name = names[j] if j < len(names) else ""
                 value = value.rstrip(".")
                 parts.append(f"{name}: {value}" if name else value)
+            self.st.at = (id(row), "")
             self.say("row", phrase(lang, "row", n=i) + "; ".join(parts) + ".", lang, split=False)
+        self.st.at = (id(b), "")
 
     def figure(self, b: m.Figure, lang: str) -> None:
         caption = self.inline_text(b.caption, lang)
@@ -555,9 +590,11 @@ class _Walker:
     def footnotes(self, notes: Sequence[m.FootnoteDef], lang: str) -> None:
         if not notes:
             return
+        self.st.at = (id(notes), "notes")
         self.announce("notes", lang)
         for note in notes:
             n = self.st.notes.setdefault(note.label, len(self.st.notes) + 1)
+            self.st.at = (id(note), "")
             self.announce("note", note.lang or lang, role="label", n=n)
             self.blocks(note.children, note.lang or lang)
 
@@ -586,6 +623,7 @@ class _Walker:
         first = b.children[0] if b.children else None
         if not (isinstance(first, m.Section) and first.intro):
             self.chapter(b.metadata.title, 1)
+            self.st.at = (id(b.metadata), "title")
             self.announce("part", lang, title=b.metadata.title or phrase(lang, "untitled"))
             self.pause(PAUSES_MS["break"])
         for child in b.children:
@@ -610,8 +648,10 @@ class _Walker:
         body = list(children)
         title = meta.title or "Untitled"
         first_heading = next((b for b in body if isinstance(b, m.Heading)), None)
+        self.st.at = (id(meta), "title")
         if title_in_body and first_heading is not None and body.index(first_heading) == 0:
             self.chapter(title, 1)
+            self.st.at = (id(first_heading), "")
             text = self.inline_text(first_heading.children, first_heading.lang or lang)
             self.say("title", text or title, first_heading.lang or lang, split=False)
             body = body[1:]
@@ -647,6 +687,7 @@ def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Scri
     opts = options or SpeechOptions()
     st = _State(lexicon=opts.lexicon or load_lexicon(), read_code=opts.read_code)
     w = _Walker(st)
+    st.at = (id(doc.metadata), "title")
     lang = doc.metadata.language or "en"
     sections = [b for b in doc.children if isinstance(b, m.Section) and b.metadata is not None]
     if doc.children and len(sections) == len(doc.children):
@@ -664,6 +705,7 @@ def speech_script(doc: m.Document, options: SpeechOptions | None = None) -> Scri
         lang=lang,
         utterances=tuple(st.utterances),
         chapters=tuple(st.chapters),
+        sources=tuple(st.sources),
     )
 
 

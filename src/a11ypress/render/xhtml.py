@@ -63,8 +63,7 @@ _WHY: dict[ImageReason, str] = {
     "no-assets": "site-absolute image path (pass --assets DIR to find it)",
     "unsupported": "not an image format that can be embedded",
     "too-large": "image has too many pixels to embed (over 50 megapixels)",
-    "too-complex": "SVG draws too many shapes once its <use> references are expanded "
-    "(over 20,000)",
+    "too-complex": "SVG draws too many shapes once its <use> references are expanded (over 20,000)",
     "bad-path": "image path contains a NUL character",
 }
 
@@ -107,6 +106,12 @@ class RenderOptions:
     chapter_href: Callable[[str, str | None], str | None] | None = None
     """Where a link to another article of the book lands: (source, heading id)
     -> href (see :mod:`a11ypress.transforms.crosslinks`)."""
+    mark: Callable[[object, str, etree._Element], None] | None = None
+    """Called with (model node, part, element) for every element drawn for a
+    node the speech script speaks (a block, list item, table row, footnote;
+    part ``"title"``, ``"label"`` or ``"notes"`` for the generated title, a
+    callout's label and the notes section): the read-aloud book syncs each
+    utterance to its element (see :class:`a11ypress.render.speech.Spoken`)."""
 
 
 class HeadingEntry(NamedTuple):
@@ -236,6 +241,12 @@ class XhtmlRenderer:
                 assert_never(b)
         if e is not None:
             set_lang(e, b.lang)
+            self.mark_node(b, "", e)
+
+    def mark_node(self, node: object, part: str, e: etree._Element) -> None:
+        """Tell :attr:`RenderOptions.mark` that ``e`` is drawn for ``node``."""
+        if self.options.mark is not None:
+            self.options.mark(node, part, e)
 
     def _heading(self, parent: etree._Element, b: m.Heading) -> etree._Element:
         level = self.outline.level(b)
@@ -253,6 +264,7 @@ class XhtmlRenderer:
         for it in b.items:
             li = el(e, "li")
             set_lang(li, it.lang)
+            self.mark_node(it, "", li)
             if it.checked is not None:
                 li.set("class", "task")
                 el(li, "span", {"class": "task-state"}, "☑ done: " if it.checked else "☐ to do: ")
@@ -262,6 +274,7 @@ class XhtmlRenderer:
     def _item_blocks(self, li: etree._Element, blocks: Sequence[m.Block]) -> None:
         """List item content; a lone paragraph is written inline (tight list)."""
         if len(blocks) == 1 and isinstance(blocks[0], m.Paragraph) and not blocks[0].lang:
+            self.mark_node(blocks[0], "", li)
             self.inlines(li, blocks[0].children)
         else:
             self.blocks(li, blocks)
@@ -293,11 +306,13 @@ class XhtmlRenderer:
             thead = el(t, "thead")
             for row in b.head:
                 tr = el(thead, "tr")
+                self.mark_node(row, "", tr)
                 for cell in row.cells:
                     self._cell(tr, cell, "th", "col")
         tbody = el(t, "tbody")
         for row in b.body:
             tr = el(tbody, "tr")
+            self.mark_node(row, "", tr)
             for cell in row.cells:
                 self._cell(tr, cell, "th" if cell.header else "td", "row")
         if not b.body:
@@ -324,6 +339,7 @@ class XhtmlRenderer:
             attrs["role"] = "note"
         e = el(parent, "aside", attrs)
         head = el(e, "p", {"class": "callout-label"})
+        self.mark_node(b, "label", head)
         strong = el(head, "strong", None, b.label + (": " if b.title else ""))
         if b.title:
             self.inlines(strong, b.title)
@@ -517,12 +533,14 @@ class XhtmlRenderer:
         if not notes:
             return
         sec = el(parent, "section", {"class": "footnotes", "aria-label": "Notes"})
+        self.mark_node(notes, "notes", sec)
         for note in notes:
             n = self._footnote_numbers.setdefault(note.label, len(self._footnote_numbers) + 1)
             attrs = {"id": f"{self.options.id_prefix}fn-{n}", "role": "doc-footnote"}
             if self.options.epub:
                 attrs[EPUB_TYPE] = "footnote"
             aside = el(sec, "aside", attrs)
+            self.mark_node(note, "", aside)
             el(aside, "p", {"class": "footnote-label"}, f"Note {n}")
             self.blocks(aside, note.children)
             if n in self._first_ref:
@@ -561,7 +579,7 @@ def render_article_into(
     r = XhtmlRenderer(options, sink, outline(doc))
     if not doc.title_in_body:
         ident = options.id_prefix + free_id("title", taken)
-        el(section, "h1", {"id": ident}, title)
+        r.mark_node(doc.metadata, "title", el(section, "h1", {"id": ident}, title))
         r.found.headings.append(HeadingEntry(1, title, ident))
     r.blocks(section, doc.children)
     r.footnotes(section, doc.footnotes)

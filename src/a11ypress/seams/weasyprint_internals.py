@@ -13,6 +13,9 @@
 - ``weasyprint.layout.inline.split_first_line`` (how much text fits on a
   line) is wrapped (:func:`wrapped_line_split`) so that spaces at the end of
   a line hang.
+- A laid-out page's box tree (``Page._page_box``) is walked for its text
+  boxes (:func:`page_words`): where each page of the PDF edition starts, for
+  the EPUBs' print page numbers.
 - WeasyPrint's log is read for two message texts: the ``.notdef`` glyph warning
   (which characters no font draws) and "Failed to load" (a refused fetch).
 """
@@ -61,6 +64,8 @@ PRIVATE: tuple[Private, ...] = (
         ),
     ),
     Private("weasyprint.formatting_structure.boxes", "MarginBox"),
+    Private("weasyprint.formatting_structure.boxes", "TextBox"),
+    Private("weasyprint.document", "Page.__init__", ("self", "page_box")),
     Private("weasyprint.formatting_structure.boxes", "Box.link_annotation"),
     Private("weasyprint.formatting_structure.boxes", "Box.element_tag", on_instance=True),
     Private("weasyprint.formatting_structure.boxes", "Box.element", on_instance=True),
@@ -164,3 +169,36 @@ def wrapped_line_split(split: Callable[[SplitFirstLine], SplitFirstLine]) -> Ite
         yield
     finally:
         inline.split_first_line = original
+
+
+def page_words(
+    document: Any, limit: int = 12, skip: frozenset[str] = frozenset()
+) -> list[list[str]]:
+    """For each page of a laid-out ``weasyprint.document.Document``, the
+    first ``limit`` words of its text in layout order (margin boxes, that is
+    running headers and page numbers, left out, and elements of a class in
+    ``skip``)."""
+    from weasyprint.formatting_structure import boxes
+
+    def texts(box: Any) -> Iterator[str]:
+        if isinstance(box, boxes.MarginBox):
+            return
+        element = getattr(box, "element", None)
+        classes = element.get("class", "").split() if element is not None else []
+        if skip.intersection(classes):
+            return
+        if isinstance(box, boxes.TextBox):
+            yield box.text
+            return
+        for child in getattr(box, "children", ()):
+            yield from texts(child)
+
+    pages: list[list[str]] = []
+    for page in document.pages:
+        words: list[str] = []
+        for text in texts(page._page_box):
+            words += text.split()
+            if len(words) >= limit:
+                break
+        pages.append(words[:limit])
+    return pages
