@@ -1,7 +1,7 @@
-"""Canary: every private name a11ypress uses from WeasyPrint, pyttsx3 and
-markdown-it-py still exists with the expected signature, WeasyPrint still logs
-the messages its diagnostics are made from, and a mismatched version gives a
-clear error naming the pin."""
+"""Canary: every private name a11ypress uses from WeasyPrint, pyttsx3,
+markdown-it-py and Dask's distributed still exists with the expected
+signature, WeasyPrint still logs the messages its diagnostics are made
+from, and a mismatched version gives a clear error naming the pin."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from a11ypress.seams import DependencyMismatch, Private, check_version
+from a11ypress.seams import dask_internals as dask
 from a11ypress.seams import markdown_it_internals as mdi
 from a11ypress.seams import pyttsx3_internals as tts
 from a11ypress.seams import weasyprint_internals as weasy
 
-SEAMS = (weasy, tts, mdi)
+SEAMS = (weasy, tts, mdi, dask)
 
 
 def _resolve(p: Private) -> Any:
@@ -127,3 +128,10 @@ def test_pins_match_pyproject() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
     for seam in SEAMS:
         assert f'"{seam.PIN}"' in pyproject, f"{seam.__name__}.PIN is not the pyproject pin"
+
+
+def test_dask_worker_state_still_has_nthreads() -> None:
+    """The handshake gives a worker one unit of its resource per thread."""
+    from distributed.worker_state_machine import WorkerState
+
+    assert WorkerState(nthreads=3).nthreads == 3

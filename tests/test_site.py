@@ -244,6 +244,23 @@ def test_config_unknown_key(tmp_path: Path) -> None:
     assert f"{site / 'a11ypress.toml'}:4: error: unknown option 'colour'" in stderr
 
 
+def test_config_found_may_not_name_a_cluster(tmp_path: Path) -> None:
+    """A site's own config is input: it may not send the build to a scheduler;
+    the same file given with --config may (here: nothing listens, exit 4)."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    config = site / "a11ypress.toml"
+    config.write_text(config.read_text() + 'cluster = "tcp://127.0.0.1:1"\n')
+    line = len(config.read_text().splitlines())
+    code, _, stderr = cli("build", site, "-o", tmp_path / "out")
+    assert code == 2
+    assert f"{config}:{line}: error: option 'cluster' is only taken from" in stderr
+    assert "[config-not-chosen]" in stderr
+    code, _, stderr = cli("build", site, "-o", tmp_path / "out", "--config", config)
+    assert code == 4, stderr
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in stderr
+
+
 def test_config_from_pyproject_and_flags_win(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(SITE, site)

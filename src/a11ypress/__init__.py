@@ -59,7 +59,7 @@ def build(
     if config is True:
         found = find_config(inputs)
     if found is not None:
-        base = load_config(found).apply(base)
+        base = load_config(found, chosen=config is not True).apply(base)
     return run(inputs, base.merged(values))
 
 

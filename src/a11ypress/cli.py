@@ -237,6 +237,8 @@ def _click_option(name: str, spec: Any) -> Callable[[F], F]:
     kw: dict[str, Any] = {
         "help": meta["help"],
         "metavar": meta["metavar"] or ("DIR" if kind == "dir" else None),
+        "envvar": meta["envvar"],
+        "show_envvar": meta["envvar"] is not None,
     }
     default = spec.default
     if kind == "bool":
@@ -279,7 +281,7 @@ def _options(
     found = config or find_config(paths)
     try:
         if found is not None:
-            options = load_config(found).apply(options)
+            options = load_config(found, chosen=config is not None).apply(options)
     except InputError as exc:
         raise click.UsageError(exc.diagnostic.format()) from exc
     given = {

@@ -32,12 +32,27 @@ class Config:
     """Option name -> value as written (checked by :meth:`apply`)."""
     table: str | None = None
     """``tool.a11ypress`` for a pyproject.toml, None for a11ypress.toml."""
+    chosen: bool = False
+    """Given by the person running the build (``--config``), not found by
+    itself in an input folder: only then may it name a ``cluster``."""
 
     def apply(self, options: BuildOptions) -> BuildOptions:
         """``options`` with this file's values; an unknown key or a bad value
         raises :class:`InputError` naming the file and line."""
         base = self.path.parent
         for key, value in self.values.items():
+            if key in CHOSEN_ONLY and not self.chosen:
+                raise InputError(
+                    Diagnostic(
+                        "config-not-chosen",
+                        f"option {key!r} is only taken from a config file given with "
+                        "--config (a config found in an input folder is part of the "
+                        "input: it may not send the build to a scheduler)",
+                        Severity.ERROR,
+                        str(self.path),
+                        _line_of(self.path, key, self.table),
+                    )
+                )
             try:
                 options = options.merged({key: value}, base=base)
                 _inside(options, key, base)
@@ -53,6 +68,10 @@ class Config:
                 ) from exc
         return options
 
+
+#: Options only a config file given with ``--config`` may set: a build sends
+#: its articles to the ``cluster`` scheduler and unpickles what comes back.
+CHOSEN_ONLY = ("cluster",)
 
 #: Options naming files or folders that are read: they must lie inside the
 #: config file's folder (a site's config is part of the site).
@@ -89,9 +108,10 @@ def find_config(paths: Sequence[Path]) -> Path | None:
     return None
 
 
-def load_config(path: Path) -> Config:
-    """Read a config file (a11ypress.toml or pyproject.toml); raises
-    :class:`InputError` naming the file and line when it is not valid TOML."""
+def load_config(path: Path, chosen: bool = False) -> Config:
+    """Read a config file (a11ypress.toml or pyproject.toml); ``chosen``: given
+    with ``--config`` (see :attr:`Config.chosen`).  Raises :class:`InputError`
+    naming the file and line when it is not valid TOML."""
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -115,7 +135,7 @@ def load_config(path: Path) -> Config:
     if path.name == "pyproject.toml":
         table = "tool.a11ypress"
         data = data.get("tool", {}).get("a11ypress", {})
-    return Config(path, dict(data), table)
+    return Config(path, dict(data), table, chosen)
 
 
 def _line_of(path: Path, key: str, table: str | None) -> int | None:

@@ -131,6 +131,11 @@ CATALOGUE: dict[str, CodeInfo] = {
     "worker-crashed": CodeInfo(
         (_E,), "the worker process converting an article died twice; the others are built"
     ),
+    # --cluster
+    "cluster": CodeInfo((_I,), "the Dask scheduler the build runs on and its workers used"),
+    "cluster-worker-refused": CodeInfo(
+        (_W,), "a Dask worker's versions, fonts or voice data differ from ours; it gets no work"
+    ),
     # folder inputs and the project config
     "skipped": CodeInfo(
         (_I,), "a folder input's article or folder is left out (partial, draft, hidden, --exclude)"
@@ -150,6 +155,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     "config-unknown-key": CodeInfo((_E,), "the project config names an option that does not exist"),
     "config-bad-value": CodeInfo((_E,), "a project config value is of the wrong kind"),
     "config-outside": CodeInfo((_E,), "the project config names a file outside its folder"),
+    "config-not-chosen": CodeInfo(
+        (_E,), "a config found in an input folder names a cluster (only --config may)"
+    ),
 }
 
 

@@ -41,11 +41,13 @@ def option(
     group: str = "Output",
     bounds: tuple[int, int] | None = None,
     must_exist: bool = False,
+    envvar: str | None = None,
 ) -> Any:
     """Declare one build option (a dataclass field with its CLI metadata).
 
     ``flags`` are the command-line spellings (default: ``--name-with-dashes``);
-    ``kind`` is one of :data:`KINDS`; ``bounds`` limits an ``int``.
+    ``kind`` is one of :data:`KINDS`; ``bounds`` limits an ``int``;
+    ``envvar`` is an environment variable the command line also reads.
     """
     assert kind in KINDS, kind
     meta = {
@@ -57,6 +59,7 @@ def option(
         "group": group,
         "bounds": bounds,
         "must_exist": must_exist,
+        "envvar": envvar,
     }
     if isinstance(default, list | dict | set):
         raise TypeError("option defaults must be immutable (use a tuple)")
@@ -285,6 +288,17 @@ class BuildOptions:
         group="Audio",
     )
     """Cache folder of synthesised sentences."""
+    # ------------------------------------------------------------ cluster
+    cluster: str | None = option(
+        None,
+        "Run the work on the Dask scheduler at ADDRESS (tcp://host:8786, or tls://... "
+        "with Dask's TLS configuration); needs pip install 'a11ypress[cluster]'.",
+        metavar="ADDRESS",
+        group="Cluster",
+        envvar="A11YPRESS_CLUSTER",
+    )
+    """Address of a Dask scheduler to build on (None: this machine only); the
+    command line also reads it from ``A11YPRESS_CLUSTER``."""
 
     # ------------------------------------------------------------ derived
 

@@ -7,6 +7,7 @@ prints them; the API only collects them into the :class:`BuildResult`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from a11ypress.tasks import (
 from a11ypress.transforms.resolve import slugify, unique_id
 
 if TYPE_CHECKING:  # a digest's modules are imported when one is made
+    from a11ypress.export.images import ImageFile
     from a11ypress.transforms.digest import Placed
     from a11ypress.tts.options import AudioOptions
 
@@ -281,12 +283,44 @@ def run(paths: Sequence[Path], options: BuildOptions, events: Events | None = No
     state.report(skipped)
     state.inputs = {real_path(a.path) for a in articles}
     state.result.inputs = len(articles)
-    if options.title is not None:
-        _build_digest(state, articles, options.title)
-    else:
-        _build_each(state, articles)
+    with _cluster(state):
+        if options.title is not None:
+            _build_digest(state, articles, options.title)
+        else:
+            _build_each(state, articles)
     _write_manifest(state)
     return state.result
+
+
+@contextlib.contextmanager
+def _cluster(state: _Run) -> Iterator[None]:
+    """Connect to the ``--cluster`` scheduler (if any) for the block, saying
+    which workers are used and which refused."""
+    if state.options.cluster is None:
+        yield
+        return
+    from a11ypress.cluster import session
+
+    piper = _speaks(state.options) and state.options.engine == "piper"
+    with session(state.options.cluster, piper) as cluster:
+        assert cluster is not None
+        items = [
+            Diagnostic(
+                "cluster-worker-refused",
+                f"Dask worker {w} refused: it would make different outputs ({'; '.join(why)})",
+                Severity.WARNING,
+            )
+            for w, why in cluster.refused.items()
+        ]
+        items.append(
+            Diagnostic(
+                "cluster",
+                f"building on {len(cluster.accepted)} Dask worker(s) at {cluster.address}",
+                Severity.INFO,
+            )
+        )
+        state.report(items)
+        yield
 
 
 def _speaks(options: BuildOptions) -> bool:
@@ -334,17 +368,26 @@ def _item(state: _Run, article: Article, stem: str, keep: bool) -> ArticleTask |
         return ArticleOutcome(article.path, (exc.diagnostic,), failed=True)
     except Exception as exc:  # a bug must not stop the other articles
         return ArticleOutcome(article.path, (internal_error(str(article.path), exc),), failed=True)
+    export = state.with_pages(state.export_options((article.path,), article), stem)
+    images: tuple[tuple[str, ImageFile | str], ...] | None = None
+    files: tuple[tuple[str, bytes], ...] = ()
+    if state.options.cluster is not None:  # workers may not see our files
+        from a11ypress.cluster import shipment
+
+        images, files = shipment(article.path, source, export)
     return ArticleTask(
         path=article.path,
         source=source,
         stem=stem,
         formats=tuple(f for f in state.options.formats if f not in SPEECH_FORMATS),
-        export=state.with_pages(state.export_options((article.path,), article), stem),
+        export=export,
         options=state.options,
         vocab=state.vocab,
         entry=article.entry,
         notes=(warning,) if warning is not None else (),
         keep_document=keep,
+        images=images,
+        files=files,
     )
 
 
@@ -511,6 +554,33 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
     that build to report."""
     from a11ypress.export.audio import prefetch_audio
 
+    if state.options.cluster is not None:  # stream: read on while the workers speak
+        from a11ypress.cluster import active
+        from a11ypress.tts.remote import streaming
+
+        cluster = active()
+        assert cluster is not None
+        with streaming(cluster, progress=not state.options.quiet):
+            for i in range(0, len(articles), STREAM_CHUNK):
+                docs = _speakable(state, articles[i : i + STREAM_CHUNK])
+                # no progress bar per chunk: each only sends its sentences
+                prefetch_audio([(d, _no_progress(o)) for d, o in docs])
+        return
+    prefetch_audio(_speakable(state, articles))
+
+
+def _no_progress(options: ExportOptions) -> ExportOptions:
+    """``options`` without the audio's progress bar."""
+    audio = options.audio
+    return replace(options, audio=replace(audio, progress=False) if audio else None)
+
+
+#: ``--cluster``: articles read before their sentences are sent to the workers.
+STREAM_CHUNK = 8
+
+
+def _speakable(state: _Run, articles: list[Article]) -> list[tuple[Document, ExportOptions]]:
+    """The documents of ``articles`` that have an audio edition to make."""
     docs = []
     for article in articles:
         try:
@@ -521,7 +591,7 @@ def _prefetch_audio(state: _Run, articles: list[Article]) -> None:
         if not loaded.failed and why is None:
             options = state.export_options((article.path,), article)
             docs += [(doc, replace(options, audio=ao)) for ao in _narrations(state.options)]
-    prefetch_audio(docs)
+    return docs
 
 
 def _narrations(options: BuildOptions) -> list[AudioOptions]:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from a11ypress import shipped
 from a11ypress.diagnostics import Diagnostic, InputError, Severity
 
 
@@ -23,6 +24,9 @@ def styles_dir() -> Path:
 def stylesheet(name: str, override: Path | None = None) -> bytes:
     """The stylesheet ``name`` (e.g. ``epub``), or the user's file instead."""
     path = override if override is not None else styles_dir() / f"{name}.css"
+    sent = shipped.file(path) if override is not None else None
+    if sent is not None:  # a cluster task carries the user's stylesheet
+        return sent
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:  # multiprocessing is imported only when a pool is started
     from concurrent.futures import ProcessPoolExecutor
 
+    from a11ypress.export.images import ImageFile
+
 #: Formats made in the client, never in a task: they need speech synthesis,
 #: which has its own pool of workers and cache (see :mod:`a11ypress.tts.pool`).
 SPEECH_FORMATS = frozenset({"audio", "read-aloud"})
@@ -82,6 +84,11 @@ class ArticleTask:
     """Diagnostics found by the client while reading (reported first)."""
     keep_document: bool = False
     """Send the parsed document back (the client renders the speech formats)."""
+    images: tuple[tuple[str, ImageFile | str], ...] | None = None
+    """``--cluster``: what the client found for each string of the article that
+    may name an image (see :mod:`a11ypress.shipped`); None: read from disk."""
+    files: tuple[tuple[str, bytes], ...] = ()
+    """``--cluster``: the user's stylesheets, read by the client (path, bytes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +136,19 @@ class ArticleOutcome:
 def run_article(task: ArticleTask) -> ArticleOutcome:
     """Parse and render one article (in any process); never raises for a
     problem of the article, which becomes a diagnostic."""
+    _maybe_crash(task.path)
+    if task.images is None:
+        return _run_article(task)
+    from a11ypress import shipped
+
+    with shipped.using(dict(task.images), dict(task.files)):
+        return _run_article(task)
+
+
+def _run_article(task: ArticleTask) -> ArticleOutcome:
     from a11ypress.document import decode_article, parse_text
     from a11ypress.inputs import Article, settle
 
-    _maybe_crash(task.path)
     name = str(task.path)
     try:
         text = decode_article(task.source, name)
@@ -233,7 +249,14 @@ _pools: dict[int, ProcessPoolExecutor] = {}
 
 
 def workers_for(options: BuildOptions) -> int:
-    """Processes converting articles: ``jobs``, else one per core."""
+    """Processes converting articles: ``jobs``, else one per core (on a
+    ``--cluster``: the threads of the workers it may use)."""
+    if options.cluster is not None:
+        from a11ypress.cluster import active
+
+        cluster = active()
+        if cluster is not None:
+            return cluster.threads
     return options.jobs or len(os.sched_getaffinity(0)) or 1
 
 
@@ -249,7 +272,15 @@ def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     when known: one task, one job, or a small batch of light formats
     (:data:`LIGHT_BATCH`) runs inline in this process; more run on the
     process-wide pool of :func:`workers_for` spawned workers, kept for the
-    next build in this process (stopped at exit)."""
+    next build in this process (stopped at exit).  With ``--cluster``, the
+    tasks go to the Dask workers that passed the handshake
+    (:meth:`a11ypress.cluster.Cluster.executor`)."""
+    if options.cluster is not None:
+        from a11ypress.cluster import active
+
+        cluster = active()
+        if cluster is not None:
+            return cluster.executor()
     workers = workers_for(options)
     light = set(options.formats) <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH
     if workers == 1 or (tasks is not None and tasks <= 1) or light:
@@ -366,6 +397,8 @@ def _collect(
     except BrokenExecutor:
         pass
     except Exception as exc:  # a bug (or an unpicklable result): this article fails alone
+        if type(exc).__name__ == "KilledWorker":  # Dask: it killed every worker it ran on
+            return crashed(task.path)
         return ArticleOutcome(task.path, (internal_error(str(task.path), exc),), failed=True)
     discard_executor(flight.executor)
     flight.executor = executor_for(options, count)

@@ -328,6 +328,14 @@ def _run(
         groups.setdefault((job.voice, job.rate, job.engine), []).append(job)
 
     def run_all(update: Callable[[int], None] | None) -> None:
+        from a11ypress.cluster import active
+
+        cluster = active()
+        if cluster is not None:  # --cluster: batches go to its workers
+            from a11ypress.tts.remote import run_remote
+
+            run_remote(cluster, groups, cache, update)
+            return
         for (voice, rate, engine), group in groups.items():
             # No more workers than batches: a rebuild that changed one sentence
             # starts one worker, not one per core.
