@@ -9,6 +9,7 @@ from pathlib import Path
 from a11ypress.components import Vocabulary, builtin_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.fsutil import NotRegularFile, read_regular, real_path
+from a11ypress.gctune import fewer_collections
 from a11ypress.mdc import parse_mdc
 from a11ypress.model import Document, Metadata
 from a11ypress.transforms.altlint import lint_diagnostics
@@ -68,16 +69,17 @@ def parse_text(
     if hit is not None and hit[:3] == (path, lang, vocab):
         _recent.move_to_end(text)
         return hit[3]
-    raw = parse_mdc(text, path)
-    sink = DiagnosticSink(path, list(raw.diagnostics))
-    doc = resolve(
-        raw,
-        vocab if vocab is not None else builtin_vocabulary(),
-        path=path,
-        default_lang=lang,
-        sink=sink,
-    )
-    sink.items.extend(lint_diagnostics(doc))  # alt text, judged once for every format
+    with fewer_collections():
+        raw = parse_mdc(text, path)
+        sink = DiagnosticSink(path, list(raw.diagnostics))
+        doc = resolve(
+            raw,
+            vocab if vocab is not None else builtin_vocabulary(),
+            path=path,
+            default_lang=lang,
+            sink=sink,
+        )
+        sink.items.extend(lint_diagnostics(doc))  # alt text, judged once for every format
     loaded = Loaded(doc, tuple(sink.items))
     if len(text) <= _RECENT_CHARS:
         _recent[text] = (path, lang, None if vocab is None else dict(vocab), loaded)

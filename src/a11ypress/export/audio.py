@@ -260,13 +260,7 @@ def build_audio(
     cover = _cover(doc, options)
 
     def payloads() -> Iterator[bytes]:
-        for key in keys:
-            try:
-                yield cache.read(key).payload
-            except KeyError:  # damaged or removed since its lengths were read
-                raise InputError(
-                    Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
-                ) from None
+        return _payloads(cache, keys)
 
     if ao.format == "mp3":
         tag = id3_tag(
@@ -310,6 +304,17 @@ def build_audio(
         Severity.INFO,
     )
     return AudioResult(len(script.utterances), len(jobs), total, (out, vtt, js))
+
+
+def _payloads(cache: SpeechCache, keys: list[str]) -> Iterator[bytes]:
+    """The cached audio of each utterance, in order (read and checked again)."""
+    for key in keys:
+        try:
+            yield cache.read(key).payload
+        except KeyError:  # damaged or removed since its lengths were read
+            raise InputError(
+                Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
+            ) from None
 
 
 def _run(
