@@ -14,7 +14,8 @@ a load that comes and goes falls on all alike) is measured for:
   :mod:`a11ypress.export.pdflayout`, the ToUnicode finisher), and our whole
   ``build_pdf``.
 
-It also shows why the articles cannot simply be laid out apart (in other
+It prints first the CPU time of the whole commands ``bench/pdf_bench.py``
+compares (wall time there), steadier on a busy machine.  It also shows why the articles cannot simply be laid out apart (in other
 processes) and their pages joined with ``Document.copy``: a laid-out page cannot
 leave its process, and each part numbers its pages from 1.
 
@@ -27,6 +28,7 @@ import argparse
 import cProfile
 import pstats
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -48,6 +50,8 @@ from a11ypress.render.dom import serialize
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.digest import digest
 from corpus import article
+
+BIN = Path(sys.executable).parent
 
 #: WeasyPrint's steps, by the function a profile charges them to.
 STEPS = (
@@ -160,6 +164,31 @@ def _parts_restart_page_numbers(files: list[Path], css: str) -> tuple[bool, str]
     return totals == {str(len(joined.pages))}, why
 
 
+def _children_cpu() -> float:
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
+
+
+def _commands(files: list[Path], html: str, css: str, tmp: Path, repeat: int) -> dict[str, float]:
+    """CPU time (user + system, best of ``repeat``, taking turns) of the whole
+    ``a11ypress build --to pdf --digest`` command and of the ``weasyprint``
+    command line on the same HTML and stylesheet, as ``bench/pdf_bench.py``
+    runs them (wall time there; CPU time here, steadier on a busy machine)."""
+    (tmp / "digest.html").write_text(html, "utf-8")
+    (tmp / "print.css").write_text("@page { size: A4; }\n" + css, "utf-8")
+    ours = [str(BIN / "a11ypress"), "build", *map(str, files), "--to", "pdf"]
+    ours += ["-o", str(tmp / "ours"), "--digest", "Bench digest", "-q"]
+    base = [str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", "-s", str(tmp / "print.css")]
+    base += [str(tmp / "digest.html"), str(tmp / "weasyprint.pdf")]
+    best = {"a11ypress build": float("inf"), "weasyprint command": float("inf")}
+    for _ in range(repeat):
+        for name, cmd in (("a11ypress build", ours), ("weasyprint command", base)):
+            t0 = _children_cpu()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            best[name] = min(best[name], _children_cpu() - t0)
+    return best
+
+
 def main() -> None:
     """Run and print the study."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -193,13 +222,19 @@ def main() -> None:
             "our build_pdf (all)": lambda: build_pdf(book, options, DiagnosticSink()),
             "our steps before it": ours_before,
         }
+        whole = _commands(files, html, css, tmp, args.repeat)
+        print(
+            f"whole commands, CPU seconds, best of {args.repeat}: a11ypress build "
+            f"{whole['a11ypress build']:.2f} s, weasyprint {whole['weasyprint command']:.2f} s"
+            f" = {whole['a11ypress build'] / whole['weasyprint command']:.2f}x"
+        )
         best = _best(variants, args.repeat)
         base = best["WeasyPrint alone"]
         print(f"digest of {args.articles} articles; CPU seconds, best of {args.repeat}")
         for name, s in best.items():
             print(f"  {name:26} {s:7.2f} s  {s / base:5.2f}x WeasyPrint alone")
-        whole = best["our build_pdf (all)"] + best["our steps before it"]
-        print(f"  {'ours, parse to PDF':26} {whole:7.2f} s  {whole / base:5.2f}x WeasyPrint alone")
+        ours = best["our build_pdf (all)"] + best["our steps before it"]
+        print(f"  {'ours, parse to PDF':26} {ours:7.2f} s  {ours / base:5.2f}x WeasyPrint alone")
         print("WeasyPrint alone, by step (profiled, so slower; shares matter):")
         steps = _steps(lambda: _weasy(html, css))
         total = steps[0][1]
