@@ -15,9 +15,10 @@ a load that comes and goes falls on all alike) is measured for:
   ``build_pdf``.
 
 It prints first the CPU time of the whole commands ``bench/pdf_bench.py``
-compares (wall time there), steadier on a busy machine.  It also shows why the articles cannot simply be laid out apart (in other
-processes) and their pages joined with ``Document.copy``: a laid-out page cannot
-leave its process, and each part numbers its pages from 1.
+compares (wall time there), steadier on a busy machine.  It also shows why the
+articles cannot simply be laid out apart (in other processes) and their pages
+joined with ``Document.copy``: a laid-out page cannot leave its process, and
+each part numbers its pages from 1.
 
     .venv/bin/python bench/pdf_profile.py [--articles 45] [--repeat 3]
 """
