@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from a11ypress.components import Vocabulary, builtin_vocabulary
 from a11ypress.diagnostics import Diagnostic, DiagnosticSink, InputError, Severity
 from a11ypress.fsutil import NotRegularFile, read_regular, real_path
+from a11ypress.gctune import fewer_collections
 from a11ypress.mdc import parse_mdc
 from a11ypress.model import Document, Metadata
 from a11ypress.transforms.altlint import lint_diagnostics
@@ -15,6 +17,20 @@ from a11ypress.transforms.resolve import resolve
 
 #: Largest article accepted, in bytes.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
+
+#: The last articles parsed, by text: (file name, language, vocabulary as it
+#: was, the result).  A build that reads an article twice (the audio prefetch,
+#: then the article's own build) parses it once; the model is immutable.
+_recent: OrderedDict[str, tuple[str | None, str, Vocabulary | None, Loaded]] = OrderedDict()
+#: How many :data:`_recent` keeps, and the longest text it keeps.
+_RECENT = 64
+_RECENT_CHARS = 256 * 1024
+
+
+def forget_parsed() -> None:
+    """Empty the memory of recently parsed articles (benchmarks time real parses)."""
+    _recent.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +65,27 @@ def parse_text(
             path,
         )
         return Loaded(Document(metadata=Metadata(language=lang), source=path), (problem,))
-    raw = parse_mdc(text, path)
-    sink = DiagnosticSink(path, list(raw.diagnostics))
-    doc = resolve(
-        raw,
-        vocab if vocab is not None else builtin_vocabulary(),
-        path=path,
-        default_lang=lang,
-        sink=sink,
-    )
-    sink.items.extend(lint_diagnostics(doc))  # alt text, judged once for every format
-    return Loaded(doc, tuple(sink.items))
+    hit = _recent.get(text)
+    if hit is not None and hit[:3] == (path, lang, vocab):
+        _recent.move_to_end(text)
+        return hit[3]
+    with fewer_collections():
+        raw = parse_mdc(text, path)
+        sink = DiagnosticSink(path, list(raw.diagnostics))
+        doc = resolve(
+            raw,
+            vocab if vocab is not None else builtin_vocabulary(),
+            path=path,
+            default_lang=lang,
+            sink=sink,
+        )
+        sink.items.extend(lint_diagnostics(doc))  # alt text, judged once for every format
+    loaded = Loaded(doc, tuple(sink.items))
+    if len(text) <= _RECENT_CHARS:
+        _recent[text] = (path, lang, None if vocab is None else dict(vocab), loaded)
+        if len(_recent) > _RECENT:
+            _recent.popitem(last=False)
+    return loaded
 
 
 def read_article(path: Path) -> str:

@@ -138,6 +138,16 @@ class _Plan:
     keys: list[str]
     jobs: list[Job]
     workers: int
+    lengths: dict[str, tuple[int, int]]
+    """(samples, speech samples) of the utterances found in the cache, by key."""
+
+
+#: Lengths of the cache entries :func:`prefetch_audio` found, by cache folder
+#: and key, for the builds that follow it: each takes (and forgets) those of its
+#: utterances, which are then read and checked once less.
+_prefetched: dict[tuple[str, str], tuple[int, int]] = {}
+#: Most lengths kept in :data:`_prefetched` (a few MB).
+_MAX_PREFETCHED = 50_000
 
 
 def _plan(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> _Plan:
@@ -171,13 +181,20 @@ def _plan(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> _Pla
     voices = _pick_voices(script, espeak_ao, cached_voices(cache.root), sink)
     spoken = spoken_with([script.lang, *(u.lang for u in script.utterances)], voices, neural, sink)
     todo: dict[str, Job] = {}
+    lengths: dict[str, tuple[int, int]] = {}
+    root = str(cache.root)
     for u in script.utterances:
         w = spoken[u.lang]
         key = segment_key(u.text, w.key_voice, ao.rate, u.pause_ms, kind, w.version)
         keys.append(key)
-        if key not in todo and cache.header(key) is None:
+        if key in todo or key in lengths:
+            continue
+        head = _prefetched.pop((root, key), None) or cache.header(key)
+        if head is None:
             todo[key] = Job(key, u.text, w.voice, ao.rate, u.pause_ms, kind, w.engine)
-    return _Plan(script, ao, kind, cache, keys, list(todo.values()), workers)
+        else:
+            lengths[key] = head
+    return _Plan(script, ao, kind, cache, keys, list(todo.values()), workers, lengths)
 
 
 def prefetch_audio(docs: Sequence[tuple[m.Document, ExportOptions]]) -> None:
@@ -186,6 +203,7 @@ def prefetch_audio(docs: Sequence[tuple[m.Document, ExportOptions]]) -> None:
     Errors are left for each article's own build to report."""
     todo: dict[str, Job] = {}
     first: _Plan | None = None
+    _prefetched.clear()
     for doc, options in docs:
         try:
             plan = _plan(doc, options, DiagnosticSink(doc.source))
@@ -194,6 +212,9 @@ def prefetch_audio(docs: Sequence[tuple[m.Document, ExportOptions]]) -> None:
         first = first or plan
         for job in plan.jobs:
             todo.setdefault(job.key, job)
+        if len(_prefetched) < _MAX_PREFETCHED:
+            root = str(plan.cache.root)
+            _prefetched.update(((root, k), v) for k, v in plan.lengths.items())
     if first is None or not todo:
         return
     with contextlib.suppress(SynthesisError):
@@ -230,8 +251,7 @@ class Narration:
 
     def payloads(self, first: int = 0, stop: int | None = None) -> Iterator[bytes]:
         """The encoded segments of utterances ``first`` to ``stop`` (excluded), in order."""
-        for key in self.keys[first:stop]:
-            yield self.cache.read(key).payload
+        return _payloads(self.cache, self.keys[first:stop])
 
 
 def narrate(doc: m.Document, options: ExportOptions, sink: DiagnosticSink, name: str) -> Narration:
@@ -244,7 +264,7 @@ def narrate(doc: m.Document, options: ExportOptions, sink: DiagnosticSink, name:
         raise InputError(Diagnostic("speech-failed", str(exc), Severity.ERROR, sink.file)) from exc
     lengths: list[tuple[int, int]] = []
     for key in plan.keys:
-        head = plan.cache.header(key)
+        head = plan.lengths.get(key) or plan.cache.header(key)
         if head is None:  # removed from under us: a bug or a cleaned cache
             raise InputError(
                 Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
@@ -310,6 +330,17 @@ def build_audio(
         Severity.INFO,
     )
     return AudioResult(len(script.utterances), n.synthesised, total, (out, vtt, js))
+
+
+def _payloads(cache: SpeechCache, keys: list[str]) -> Iterator[bytes]:
+    """The cached audio of each utterance, in order (read and checked again)."""
+    for key in keys:
+        try:
+            yield cache.read(key).payload
+        except KeyError:  # damaged or removed since its lengths were read
+            raise InputError(
+                Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
+            ) from None
 
 
 def _run(

@@ -37,6 +37,7 @@ from a11ypress.export.pdflayout import hanging_spaces
 from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.export.printimages import for_print
 from a11ypress.fsutil import atomic_write
+from a11ypress.gctune import fewer_collections
 from a11ypress.render.dom import XHTML, clean, el, new_document, serialize, set_lang
 from a11ypress.render.xhtml import RenderOptions, render_article_into
 from a11ypress.seams.weasyprint_internals import (
@@ -269,7 +270,7 @@ def _render(
     fetcher = _fetcher(allowed, sink)
     identifier = hashlib.sha256(html).hexdigest()[:32].encode()
     missing: set[str] = set()
-    with _captured_log(sink, missing), repaired_tags(), hanging_spaces():
+    with _captured_log(sink, missing), repaired_tags(), hanging_spaces(), fewer_collections():
         sheets = [
             CSS(string=f"@page {{ size: {paper}; }}", base_url=BASE_URL, url_fetcher=fetcher),
             CSS(

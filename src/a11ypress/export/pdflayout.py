@@ -37,6 +37,7 @@ def hanging_spaces() -> Iterator[None]:
                 and max_width is not None
                 and text.endswith(" ")
                 and style["white_space"] in _COLLAPSING
+                and not _several_words(text, result[1], style)
             ):
                 stripped = text.rstrip(" ")
                 if (
@@ -50,3 +51,20 @@ def hanging_spaces() -> Iterator[None]:
 
     with wrapped_line_split(wrap):
         yield
+
+
+def _several_words(text: str, length: int, style: Any) -> bool:
+    """True when the first line WeasyPrint kept (its first ``length`` UTF-8
+    bytes) holds more than one word, so the case repaired here cannot be it.
+
+    In that case the text without its final spaces fits on one line, so Pango
+    puts the whole text on one line too (spaces may overflow a line there), and
+    WeasyPrint only splits it because that line is too wide: it then keeps the
+    first word alone.  A first line with a space inside is therefore an ordinary
+    split, and the costly second layout (a few hundred microseconds each, for
+    the whole rest of a paragraph) is skipped.  Where other ways of splitting
+    could apply (no wrapping, ``hyphens: auto``, soft hyphens) the text is
+    always checked."""
+    if style["white_space"] != "normal" or style["hyphens"] == "auto" or "\xad" in text:
+        return False
+    return " " in text.encode()[:length].decode("utf-8", "ignore").strip(" ")

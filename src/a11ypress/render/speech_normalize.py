@@ -23,6 +23,7 @@ numbers are left as digits except where their context changes the reading.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping
@@ -568,13 +569,19 @@ def _read_lexicon_yaml(text: str, name: str) -> dict[str, dict[str, str]]:
     }
 
 
+@functools.cache
+def _builtin_tables() -> dict[str, dict[str, str]]:
+    """The built-in lexicon's tables, read once per process (callers copy them)."""
+    builtin = files("a11ypress").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    return _read_lexicon_yaml(builtin, "lexicon.yaml")
+
+
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """The built-in lexicon, extended (and overridden) by the YAML file at ``path``.
 
     Raises :class:`InputError` when the file is unreadable or malformed.
     """
-    builtin = files("a11ypress").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    merged = _read_lexicon_yaml(builtin, "lexicon.yaml")
+    merged = {lang: dict(table) for lang, table in _builtin_tables().items()}
     if path is not None:
         try:
             text = path.read_text(encoding="utf-8")

@@ -128,7 +128,9 @@ def wrapped_anchors(gather: Callable[[GatherAnchors], GatherAnchors]) -> Iterato
         weasy_document.gather_anchors = original
 SplitFirstLine = Callable[..., Any]
 """``split_first_line(text, style, context, max_width, ...)``; its result's
-third item is where the next line resumes (None: the text fits)."""
+second item is the first line's length in UTF-8 bytes and its third where the
+next line resumes (None: the text fits); ``style`` is read for ``white_space``
+and ``hyphens``."""
 
 
 def is_margin_box(box: Any) -> bool:

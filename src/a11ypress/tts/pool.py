@@ -248,15 +248,25 @@ def close_pools() -> None:
     _pools.clear()
 
 
+#: Voice lists already read in this process, by file.
+_voice_lists: dict[Path, list[VoiceInfo]] = {}
+
+
 def cached_voices(root: Path) -> list[VoiceInfo]:
-    """The engine's voices, remembered in the cache folder per engine version."""
+    """The engine's voices, remembered in the cache folder per engine version
+    (and in this process, once read)."""
     path = root / f"voices-{segment_key('', None, 0, 0, 'voices', engine_version())[:16]}.json"
+    known = _voice_lists.get(path)
+    if known is not None:
+        return list(known)
     try:
         data = json.loads(path.read_text("utf-8"))
-        return [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v.get("gender")) for v in data]
+        found = [
+            VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v.get("gender")) for v in data
+        ]
     except (OSError, ValueError, KeyError, TypeError):
-        pass
-    found = list_voices()
-    text = json.dumps([dataclasses.asdict(v) for v in found], ensure_ascii=False)
-    atomic_write(path, text.encode("utf-8"))
-    return found
+        found = list_voices()
+        text = json.dumps([dataclasses.asdict(v) for v in found], ensure_ascii=False)
+        atomic_write(path, text.encode("utf-8"))
+    _voice_lists[path] = found
+    return list(found)
