@@ -269,8 +269,9 @@ LIGHT_BATCH = 64
 
 def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     """Where a build's article tasks run.  ``tasks`` is how many there are,
-    when known: one task, one job, or a small batch of light formats
-    (:data:`LIGHT_BATCH`) runs inline in this process; more run on the
+    when known: one task, one job, a small batch of light formats
+    (:data:`LIGHT_BATCH`), or tasks that only parse (a build of speech
+    formats alone, made in this process anyway) run inline in this process; more run on the
     process-wide pool of :func:`workers_for` spawned workers, kept for the
     next build in this process (stopped at exit).  With ``--cluster``, the
     tasks go to the Dask workers that passed the handshake
@@ -282,8 +283,9 @@ def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
         if cluster is not None:
             return cluster.executor()
     workers = workers_for(options)
-    light = set(options.formats) <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH
-    if workers == 1 or (tasks is not None and tasks <= 1) or light:
+    rendered = set(options.formats) - SPEECH_FORMATS  # what a task renders
+    light = rendered <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH
+    if workers == 1 or (tasks is not None and tasks <= 1) or light or not rendered:
         return InlineExecutor()
     pool = _pools.get(workers)
     if pool is None:
