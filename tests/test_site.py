@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -404,3 +406,25 @@ def test_epub_keeps_images_unless_too_large() -> None:
     big = for_reader(jpeg((6000, 3000)))
     with Image.open(io.BytesIO(big.data)) as im:
         assert im.size == (READER_MAX_SIDE, READER_MAX_SIDE // 2) and im.format == "JPEG"
+
+
+def test_api_prints_nothing_even_for_audio(tmp_path: Path) -> None:
+    """The API shows no progress bar (the CLI does, unless -q): a script's
+    stderr stays its own."""
+    article = tmp_path / "a.md"
+    article.write_text("# Quiet\n\nOne sentence to say.\n", encoding="utf-8")
+    code = (
+        "import sys, a11ypress\n"
+        "if __name__ == '__main__':\n"
+        f"    r = a11ypress.build([{str(article)!r}], formats=['audio'],"
+        f" out={str(tmp_path / 'out')!r}, cache_dir={str(tmp_path / 'cache')!r})\n"
+        "    sys.exit(0 if r.ok else 1)\n"
+    )
+    script = tmp_path / "script.py"
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
+    assert (tmp_path / "out" / "a.mp3").stat().st_size > 0

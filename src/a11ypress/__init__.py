@@ -48,6 +48,8 @@ def build(
     or vocabulary file, :class:`a11ypress.pipeline.DependencyMissing` for
     audio without espeak-ng (or m4b without ffmpeg).  Nothing is printed.
     """
+    from dataclasses import replace
+
     from a11ypress.config import find_config, load_config
     from a11ypress.options import BuildOptions
     from a11ypress.pipeline import run
@@ -60,7 +62,9 @@ def build(
         found = find_config(inputs)
     if found is not None:
         base = load_config(found, chosen=config is not True).apply(base)
-    return run(inputs, base.merged(values))
+    # The API prints nothing: no progress bar (``quiet`` hides only those here,
+    # as every diagnostic is returned in the result).
+    return run(inputs, replace(base.merged(values), quiet=True))
 
 
 def load(path: str | Path, *, components: str | Path | None = None, lang: str = "en") -> Loaded:
