@@ -28,6 +28,7 @@ from a11ypress.tasks import (
     ArticleTask,
     FormatOutcome,
     internal_error,
+    run_exporter,
     run_tasks,
 )
 from a11ypress.transforms.resolve import slugify, unique_id
@@ -201,19 +202,7 @@ def _export_one(
     owned = claims if claims is not None else ({}, doc.source or str(target))
     if not _claim(output_paths(name, target), inputs, owned, sink):
         return False
-    try:
-        formats()[name][1](doc, target, options, sink)
-    except InputError as exc:
-        sink.items.append(exc.diagnostic)
-    except OSError as exc:
-        sink.add(
-            "write-failed", f"cannot write {target}: {exc.strerror or exc}", None, Severity.ERROR
-        )
-    except Exception as exc:  # a bug must not stop the other outputs
-        sink.items.append(internal_error(doc.source, exc))
-    else:
-        return True
-    return False
+    return run_exporter(doc, name, target, options, sink)
 
 
 def _claim(

@@ -41,13 +41,12 @@ from a11ypress.model import Document
 from a11ypress.options import BuildOptions
 from a11ypress.site import SiteArticle
 
-if TYPE_CHECKING:
-    from a11ypress.export.pagebreaks import PrintPages
-
-if TYPE_CHECKING:  # multiprocessing is imported only when a pool is started
+if TYPE_CHECKING:  # multiprocessing and Dask are imported only when used
     from concurrent.futures import ProcessPoolExecutor
 
+    from a11ypress.cluster import Cluster
     from a11ypress.export.images import ImageFile
+    from a11ypress.export.pagebreaks import PrintPages
 
 #: Formats made in the client, never in a task: they need speech synthesis,
 #: which has its own pool of workers and cache (see :mod:`a11ypress.tts.pool`).
@@ -176,24 +175,41 @@ def _run_article(task: ArticleTask) -> ArticleOutcome:
 
 def _render(doc: Document, task: ArticleTask, name: str, folder: Path) -> FormatOutcome:
     """One exporter on the document, writing into ``folder``; the bytes read back."""
-    ext, exporter = formats()[name]
+    ext = formats()[name][0]
     target = folder / (task.stem + output_extension(name, ext, task.export))
     sink = DiagnosticSink(doc.source or target.name)
-    ok = False
+    # a write failure (a full disk, say) is named as the output it is written as
+    ok = run_exporter(doc, name, target, task.export, sink, task.options.out / target.name)
+    files = tuple((p.name, p.read_bytes()) for p in output_paths(name, target)) if ok else ()
+    return FormatOutcome(name, target.name, files, tuple(sink.items), ok)
+
+
+def run_exporter(
+    doc: Document,
+    name: str,
+    target: Path,
+    options: ExportOptions,
+    sink: DiagnosticSink,
+    shown: Path | None = None,
+) -> bool:
+    """Run format ``name``'s exporter on ``doc`` into ``target``; True when it
+    succeeded.  Every problem, a bug included, becomes a diagnostic in
+    ``sink`` (a write failure names ``shown``, the output as the user knows
+    it, by default ``target``)."""
     try:
-        exporter(doc, target, task.export, sink)
-        files = tuple((p.name, p.read_bytes()) for p in output_paths(name, target))
-        ok = True
+        formats()[name][1](doc, target, options, sink)
     except InputError as exc:
         sink.items.append(exc.diagnostic)
-    except OSError as exc:  # named as the output it is written as (a full disk, say)
-        final = task.options.out / target.name
+    except OSError as exc:
+        where = shown or target
         sink.add(
-            "write-failed", f"cannot write {final}: {exc.strerror or exc}", None, Severity.ERROR
+            "write-failed", f"cannot write {where}: {exc.strerror or exc}", None, Severity.ERROR
         )
     except Exception as exc:  # a bug must not stop the other outputs
         sink.items.append(internal_error(doc.source, exc))
-    return FormatOutcome(name, target.name, files if ok else (), tuple(sink.items), ok)
+    else:
+        return True
+    return False
 
 
 def internal_error(file: str | None, exc: BaseException) -> Diagnostic:
@@ -248,15 +264,21 @@ class InlineExecutor(Executor):
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
+def _cluster(options: BuildOptions) -> Cluster | None:
+    """The ``--cluster`` this build runs on (None: this machine)."""
+    if options.cluster is None:
+        return None
+    from a11ypress.cluster import active
+
+    return active()
+
+
 def workers_for(options: BuildOptions) -> int:
     """Processes converting articles: ``jobs``, else one per core (on a
     ``--cluster``: the threads of the workers it may use)."""
-    if options.cluster is not None:
-        from a11ypress.cluster import active
-
-        cluster = active()
-        if cluster is not None:
-            return cluster.threads
+    cluster = _cluster(options)
+    if cluster is not None:
+        return cluster.threads
     return options.jobs or len(os.sched_getaffinity(0)) or 1
 
 
@@ -276,12 +298,9 @@ def executor_for(options: BuildOptions, tasks: int | None = None) -> Executor:
     next build in this process (stopped at exit).  With ``--cluster``, the
     tasks go to the Dask workers that passed the handshake
     (:meth:`a11ypress.cluster.Cluster.executor`)."""
-    if options.cluster is not None:
-        from a11ypress.cluster import active
-
-        cluster = active()
-        if cluster is not None:
-            return cluster.executor()
+    cluster = _cluster(options)
+    if cluster is not None:
+        return cluster.executor()
     workers = workers_for(options)
     rendered = set(options.formats) - SPEECH_FORMATS  # what a task renders
     light = rendered <= LIGHT_FORMATS and tasks is not None and tasks < LIGHT_BATCH

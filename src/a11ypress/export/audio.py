@@ -266,9 +266,7 @@ def narrate(doc: m.Document, options: ExportOptions, sink: DiagnosticSink, name:
     for key in plan.keys:
         head = plan.lengths.get(key) or plan.cache.header(key)
         if head is None:  # removed from under us: a bug or a cleaned cache
-            raise InputError(
-                Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
-            )
+            raise _cache_lost(key)
         lengths.append(head)
     lead = MP3_LEAD_SAMPLES if plan.kind == "mp3" else 0
     timed, chapters, total = timeline(plan.script, lengths, lead)
@@ -338,9 +336,12 @@ def _payloads(cache: SpeechCache, keys: list[str]) -> Iterator[bytes]:
         try:
             yield cache.read(key).payload
         except KeyError:  # damaged or removed since its lengths were read
-            raise InputError(
-                Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR)
-            ) from None
+            raise _cache_lost(key) from None
+
+
+def _cache_lost(key: str) -> InputError:
+    """The error for a cache entry that vanished (or was damaged) mid-build."""
+    return InputError(Diagnostic("cache-lost", f"cache entry {key} vanished", Severity.ERROR))
 
 
 def _run(

@@ -76,9 +76,9 @@ class PrintPages:
         sink.items.extend(self._said)
         if self._pdf is None:  # a settled copy: lay the PDF out again
             sink2 = DiagnosticSink(doc.source)
-            from a11ypress.export.pdf import build_pdf_pages
+            from a11ypress.export.pdf import build_pdf
 
-            self._pdf = build_pdf_pages(doc, options, sink2)[0]
+            self._pdf = build_pdf(doc, options, sink2)
             sink.items.extend(sink2.items)
         return self._pdf
 

@@ -215,13 +215,14 @@ def _nest_bookmarks(section: etree._Element, levels_down: int, part: str | None)
 
 def build_pdf(doc: m.Document, options: ExportOptions, sink: DiagnosticSink) -> bytes:
     """The PDF bytes for ``doc`` (see :func:`build_pdf_pages`)."""
-    return build_pdf_pages(doc, options, sink)[0]
+    return build_pdf_pages(doc, options, sink, words=False)[0]
 
 
 def build_pdf_pages(
-    doc: m.Document, options: ExportOptions, sink: DiagnosticSink
+    doc: m.Document, options: ExportOptions, sink: DiagnosticSink, *, words: bool = True
 ) -> tuple[bytes, list[list[str]]]:
-    """The PDF bytes for ``doc``, and the first words of each of its pages.
+    """The PDF bytes for ``doc``, and the first words of each of its pages
+    (none when not ``words``: only an EPUB with print page numbers needs them).
 
     Characters that no installed font can draw would be drawn as blank boxes
     (``.notdef``), which PDF/UA forbids and readers cannot read: the document
@@ -231,12 +232,12 @@ def build_pdf_pages(
     root, found = build_html(doc, options, sink)
     files = {name: for_print(f, options.paper, options.image_dpi) for name, f in found.items()}
     first = DiagnosticSink(sink.file)
-    pdf, missing, pages = _render(root, files, options, first)
+    pdf, missing, pages = _render(root, files, options, first, words)
     if not missing:
         sink.items.extend(first.items)
     else:  # the second layout reports the same problems again: keep its
         _name_missing(root, missing)
-        pdf, still, pages = _render(root, files, options, sink)
+        pdf, still, pages = _render(root, files, options, sink, words)
         listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in sorted(missing)[:12])
         sink.add(
             "missing-glyphs",
@@ -258,10 +259,14 @@ def build_pdf_pages(
 
 
 def _render(
-    root: etree._Element, files: dict[str, ImageFile], options: ExportOptions, sink: DiagnosticSink
+    root: etree._Element,
+    files: dict[str, ImageFile],
+    options: ExportOptions,
+    sink: DiagnosticSink,
+    words: bool,
 ) -> tuple[bytes, set[str], list[list[str]]]:
     """Lay out and write the PDF; also returns the characters drawn as .notdef
-    and the first words of each page."""
+    and, when ``words``, the first words of each page."""
     from weasyprint import CSS, HTML
 
     html = serialize(root)
@@ -287,7 +292,7 @@ def _render(
         }
         laid_out = source.render(**settings)  # what HTML.write_pdf does, in two steps
         pdf = laid_out.write_pdf(finisher=fix_unicode_maps, **settings)
-        pages = page_words(laid_out, skip=FRONT_MATTER)
+        pages = page_words(laid_out, skip=FRONT_MATTER) if words else []
     assert isinstance(pdf, bytes)
     return pdf, missing, pages
 

@@ -33,6 +33,7 @@ from a11ypress.export.epub import Narrated, build_epub
 from a11ypress.fsutil import atomic_write
 from a11ypress.render.dom import EPUB_TYPE, XHTML, append_text
 from a11ypress.render.smil import Clip, duration, overlay
+from a11ypress.transforms.resolve import unique_id
 from a11ypress.transforms.walk import iter_nodes
 from a11ypress.tts.options import AudioOptions
 
@@ -182,7 +183,7 @@ class _Sync:
         if not marks:
             return
         marked = {id(e) for e in marks.values()}
-        taken = {x.get("id") for x in root.iter() if isinstance(x.tag, str) and x.get("id")}
+        taken = {i for x in root.iter() if isinstance(x.tag, str) and (i := x.get("id"))}
         script = self.narration.script
         per_element: dict[int, tuple[etree._Element, list[int]]] = {}
         for key, e in marks.items():
@@ -309,25 +310,15 @@ def _settled(targets: Sequence[_Target | None]) -> list[_Target]:
 
 def _encloses(outer: etree._Element, inner: etree._Element) -> bool:
     """True when ``inner`` is inside ``outer``."""
-    node = inner.getparent()
-    while node is not None:
-        if node is outer:
-            return True
-        node = node.getparent()
-    return False
+    return any(a is outer for a in inner.iterancestors())
 
 
-def _ensure_id(e: etree._Element, wanted: str, taken: set[str | None]) -> str:
+def _ensure_id(e: etree._Element, wanted: str, taken: set[str]) -> str:
     """The element's id, giving it ``wanted`` (made unique) when it has none."""
     ident = e.get("id")
-    if ident:
-        return ident
-    ident, n = wanted, 1
-    while ident in taken:
-        n += 1
-        ident = f"{wanted}-{n}"
-    taken.add(ident)
-    e.set("id", ident)
+    if not ident:
+        ident = unique_id(wanted, taken)
+        e.set("id", ident)
     return ident
 
 
@@ -353,7 +344,7 @@ def _kind(e: etree._Element) -> str | None:
     return None
 
 
-def _group(e: etree._Element, taken: set[str | None]) -> tuple[str, str] | None:
+def _group(e: etree._Element, taken: set[str]) -> tuple[str, str] | None:
     """(epub:type, id) of the table, note, callout or code sample ``e`` is in
     (the outermost, when they nest)."""
     found: tuple[str, etree._Element] | None = None

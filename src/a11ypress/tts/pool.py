@@ -88,19 +88,22 @@ def _get_engine() -> Synthesizer:
 CRASH_FILE_ENV = "A11YPRESS_TEST_CRASH_FILE"
 
 
-def _maybe_crash() -> None:
-    name = os.environ.get(CRASH_FILE_ENV)
+def die_if_asked(env: str, sig: signal.Signals) -> None:
+    """Test hook: when the environment variable ``env`` names a file that
+    exists, delete it and kill this process with ``sig`` (so exactly one
+    process dies, however many read the variable)."""
+    name = os.environ.get(env)
     if name:
         try:
             os.unlink(name)
         except FileNotFoundError:
             return
-        os.kill(os.getpid(), signal.SIGSEGV)
+        os.kill(os.getpid(), sig)
 
 
 def _work(jobs: Sequence[Job], cache_root: str) -> int:
     """Synthesise, encode and cache ``jobs`` (in a worker); returns how many."""
-    _maybe_crash()
+    die_if_asked(CRASH_FILE_ENV, signal.SIGSEGV)
     engine = _get_engine()
     cache = SpeechCache(Path(cache_root))
     for job in jobs:

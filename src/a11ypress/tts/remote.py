@@ -46,16 +46,6 @@ Returned = tuple[str, int, int, bytes]
 Groups = dict[tuple[str | None, int, str], list[Job]]
 
 
-def _maybe_die() -> None:
-    name = os.environ.get(KILL_FILE_ENV)
-    if name:
-        try:
-            os.unlink(name)
-        except FileNotFoundError:
-            return
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def synthesise_batch(jobs: Sequence[Job]) -> list[Returned]:
     """On a worker: synthesise and encode ``jobs`` (one voice, rate and
     engine) and return their segments.
@@ -65,7 +55,7 @@ def synthesise_batch(jobs: Sequence[Job]) -> list[Returned]:
     worker itself (threaded, and grown by the articles it rendered) would be
     unsafe and slow.  A helper that died is started again, once per batch.
     Raises :class:`SynthesisError` when the batch cannot be said."""
-    _maybe_die()
+    pool.die_if_asked(KILL_FILE_ENV, signal.SIGKILL)
     data = pickle.dumps(list(jobs), pickle.HIGHEST_PROTOCOL)
     with _lock:
         for attempt in range(2):
