@@ -39,7 +39,7 @@ from a11ypress.render.speech_normalize import load_lexicon
 from a11ypress.transforms.digest import digest
 from a11ypress.tts.encode import new_encoder
 from a11ypress.tts.engine import DEFAULT_RATE
-from corpus import article
+from corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 A11YPRESS = [sys.executable, "-m", "a11ypress"]
@@ -163,13 +163,7 @@ def main() -> None:
         samples_dir = tmp / "samples"
         shutil.copytree(ROOT / "samples", samples_dir)
         samples = sorted(p for p in samples_dir.glob("*.md") if p.name != "README.md")
-        gen = tmp / "gen"
-        gen.mkdir()
-        generated = []
-        for i in range(args.articles):
-            p = gen / f"a{i:03d}.md"
-            p.write_text(article(i), "utf-8")
-            generated.append(p)
+        generated = write_corpus(tmp / "gen", args.articles)
 
         sample_texts = [_script_text([p], None) for p in samples]
         digest_text = [_script_text(generated, "Bench digest")]

@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import article
+from corpus import write_corpus
 
 A11YPRESS = [sys.executable, "-m", "a11ypress"]
 DASK = str(Path(sys.executable).parent / "dask")
@@ -169,13 +169,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="a11ypress-cluster-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        gen = tmp / "gen"
-        gen.mkdir()
-        files = []
-        for i in range(args.articles):
-            p = gen / f"a{i:03d}.md"
-            p.write_text(article(i), "utf-8")
-            files.append(str(p))
+        files = [str(p) for p in write_corpus(tmp / "gen", args.articles)]
         t0 = time.perf_counter()
         address, procs = start_cluster(tmp / "dask.log")
         started = time.perf_counter() - t0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 WORDS = [
     "access",
@@ -111,3 +112,15 @@ def plain_markdown(mdc: str) -> str:
 def corpus(n: int) -> list[str]:
     """``n`` articles."""
     return [article(i) for i in range(n)]
+
+
+def write_corpus(folder: Path, n: int) -> list[Path]:
+    """The first ``n`` articles written into ``folder`` (made if need be) as
+    ``a000.md``, ``a001.md``...; their paths, in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        f = folder / f"a{i:03d}.md"
+        f.write_text(article(i), "utf-8")
+        files.append(f)
+    return files

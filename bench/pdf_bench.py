@@ -52,7 +52,7 @@ from a11ypress.export.pdf import build_html
 from a11ypress.render.dom import serialize
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.digest import digest
-from corpus import article
+from corpus import write_corpus
 
 BIN = Path(sys.executable).parent
 #: The bench's own environment for the pandoc + Typst route (gitignored).
@@ -92,11 +92,7 @@ def digest_figures(args: argparse.Namespace) -> None:
     """a11ypress's digest PDF against WeasyPrint alone on the same HTML."""
     with tempfile.TemporaryDirectory(prefix="a11ypress-pdf-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        files = []
-        for i in range(args.articles):
-            f = tmp / f"a{i:03d}.md"
-            f.write_text(article(i), "utf-8")
-            files.append(f)
+        files = write_corpus(tmp, args.articles)
         title = "Bench digest"
         ours_cmd = [
             str(BIN / "a11ypress"),
@@ -139,17 +135,6 @@ def digest_figures(args: argparse.Namespace) -> None:
     print(f"ratio a11ypress / WeasyPrint: {ratio:.2f}x (target <= 1.05)")
 
 
-def _generated(folder: Path, count: int) -> list[Path]:
-    """``count`` generated articles written into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for i in range(count):
-        f = folder / f"a{i:03d}.md"
-        f.write_text(article(i), "utf-8")
-        files.append(f)
-    return files
-
-
 def _build_cmd(files: list[Path], fmt: str, out: Path, jobs: int) -> list[str]:
     return [str(BIN / "a11ypress"), "build", *map(str, files), "--to", fmt, "-o", str(out),
             "-q", "--jobs", str(jobs)]  # fmt: skip
@@ -168,7 +153,7 @@ def batch_figures(count: int, repeat: int) -> None:
     converted in the main process alone: see a11ypress.tasks.LIGHT_BATCH)."""
     with tempfile.TemporaryDirectory(prefix="a11ypress-batch-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        files = _generated(tmp / "in", count * 10)
+        files = write_corpus(tmp / "in", count * 10)
         print(f"\nbatches, one output per article (best of {repeat}, taking turns)")
         print(f"{'':10} {'--jobs 1':>9} {'--jobs 2':>9} {'speed-up':>9}   CPU -j1   CPU -j2"
               "  bound  identical")  # fmt: skip
@@ -227,7 +212,7 @@ def typst_figures(repeat: int) -> None:
         shutil.copytree(here.parent / "samples", tmp / "samples")
         shutil.copy(here.parent / "tests" / "data" / "seed-secure-by-design.md", tmp / "samples")
         inputs = sorted(p for p in (tmp / "samples").glob("*.md") if p.name != "README.md")
-        inputs += _generated(tmp / "gen", 5)
+        inputs += write_corpus(tmp / "gen", 5)
         run = subprocess.run(
             [str(python), str(here / "typst_route.py"), str(tmp / "typst"), *map(str, inputs),
              "--repeat", str(repeat)],

@@ -50,7 +50,7 @@ from a11ypress.export.pdftags import fix_unicode_maps, repaired_tags
 from a11ypress.render.dom import serialize
 from a11ypress.styles import stylesheet
 from a11ypress.transforms.digest import digest
-from corpus import article
+from corpus import write_corpus
 
 BIN = Path(sys.executable).parent
 
@@ -198,11 +198,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="a11ypress-pdf-profile-") as tmp_name:
         tmp = Path(tmp_name)
-        files = []
-        for i in range(args.articles):
-            f = tmp / f"a{i:03d}.md"
-            f.write_text(article(i), "utf-8")
-            files.append(f)
+        files = write_corpus(tmp, args.articles)
         options = ExportOptions(sources=tuple(files))
 
         def ours_before() -> bytes:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from mutagen.mp3 import MP3
 
-from corpus import article
+from corpus import write_corpus
 
 A11YPRESS = [sys.executable, "-m", "a11ypress"]
 
@@ -142,13 +142,7 @@ def main() -> None:
     cores = sorted(os.sched_getaffinity(0))
     tmp = Path(tempfile.mkdtemp(prefix="a11ypress-piper-bench-"))
     try:
-        gen = tmp / "gen"
-        gen.mkdir()
-        files = []
-        for i in range(args.articles):
-            p = gen / f"a{i:03d}.md"
-            p.write_text(article(i), "utf-8")
-            files.append(str(p))
+        files = [str(p) for p in write_corpus(tmp / "gen", args.articles)]
         words = sum(len(Path(f).read_text("utf-8").split()) for f in files)
         digest = [*files, "--digest", "Bench digest"]
         rows = []

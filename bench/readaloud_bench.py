@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import article
+from corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 A11YPRESS = [sys.executable, "-m", "a11ypress"]
@@ -62,11 +62,7 @@ def main() -> None:
     best: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        made = []
-        for i in range(a.articles):
-            path = work / f"a{i:03d}.md"
-            path.write_text(article(i), "utf-8")
-            made.append(str(path))
+        made = [str(p) for p in write_corpus(work, a.articles)]
         cases = {
             "samples, one book each": inputs,
             "digest of the samples": [*inputs, "--digest", "d"],
